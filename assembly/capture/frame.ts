@@ -1,0 +1,30 @@
+import { decodeLink } from "../link/index";
+import { track } from "../flow/track";
+import * as pkt from "../packet";
+
+// Totals over the whole capture, read by the host through summary().
+export let frames: u32 = 0;
+export let wireBytes: u64 = 0;
+export let capturedBytes: u64 = 0;
+export let truncated: u64 = 0;     // records captured shorter than on the wire
+export let firstTime: i64 = 0;
+export let lastTime: i64 = 0;
+
+export function resetFrames(): void {
+  frames = 0; wireBytes = 0; capturedBytes = 0; truncated = 0; firstTime = 0; lastTime = 0;
+}
+
+// Every reader hands each record here: count it, decode it layer by layer, then track its flow.
+export function frame(data: usize, capLen: u32, wireLen: u32, time: i64, linkType: u32, linkSlot: usize, offset: u64): void {
+  frames++;
+  if (wireLen < capLen) wireLen = capLen; // the reader has warned; the frame is at least what we hold
+  wireBytes += wireLen;
+  capturedBytes += capLen;
+  if (capLen < wireLen) truncated++;
+  if (frames == 1) firstTime = time;
+  if (time > lastTime || frames == 1) lastTime = time;
+  store<u64>(linkSlot, load<u64>(linkSlot, 8) + 1, 8);
+  pkt.setFrame(frames, offset, time, wireLen, capLen);
+  decodeLink(linkType, data, capLen);
+  track();
+}

@@ -1,0 +1,100 @@
+import { Flow, NONE, REUSED, BASE_A, BASE_B } from "./flow";
+import { lookup, create, dir, flowAt } from "./table";
+import * as pkt from "../packet";
+
+// The last stage for every packet: find or create its flow, count it, and write its record to the
+// packet output for the host.
+
+// Packet record, 64 bytes:
+//  0 time i64 | 8 file offset u64 | 16 frame u32 | 20 flow u32 (NONE: not IP) | 24 wire length u32 |
+// 28 captured length u32 | 32 seq u32 | 36 ack u32 | 40 payload length u32 | 44 TCP flags u16 |
+// 46 direction u8 | 47 IP protocol u8 | 48 analysis u32 | 52 window u32 | 56 reserved 8
+// @ts-ignore: decorator
+@inline export const PKT_SIZE: u32 = 64;
+// @ts-ignore: decorator
+@inline const OUT_CAP: u32 = 16384;
+
+export const outBuf: usize = heap.alloc(<usize>(OUT_CAP * PKT_SIZE));
+export let outLen: u32 = 0;
+let emit = false;
+
+export function setEmit(on: bool): void { emit = on; }
+export function outFull(): bool { return emit && outLen == OUT_CAP; }
+export function drained(): void { outLen = 0; }
+
+// @ts-ignore: decorator
+@inline const SYN: u32 = 2;
+// @ts-ignore: decorator
+@inline const ACK: u32 = 16;
+
+export function track(): void {
+  let idx = NONE;
+  let d: u32 = 0;
+  if (pkt.family != 0 && !pkt.laterFragment) {
+    idx = lookup();
+    d = dir;
+    if (idx != NONE && pkt.ipProto == 6 && reusesPorts(flowAt(idx), d)) {
+      idx = create();
+      if (idx != NONE) flowAt(idx).flags |= REUSED;
+      d = 0;
+    } else if (idx == NONE) {
+      idx = create();
+      d = 0;
+    }
+    if (idx != NONE) count(flowAt(idx), d);
+  }
+  if (emit) record(idx, d);
+}
+
+// Wireshark 4.0: a pure SYN whose seq differs from its direction's base_seq starts a new conversation
+// on the same ports; the same seq is a retransmitted SYN.
+function reusesPorts(f: Flow, d: u32): bool {
+  if ((pkt.tcpFlags & (SYN | ACK)) != SYN) return false;
+  if (d == 0) return (f.flags & BASE_A) != 0 && f.baseSeqA != pkt.seq;
+  return (f.flags & BASE_B) != 0 && f.baseSeqB != pkt.seq;
+}
+
+function count(f: Flow, d: u32): void {
+  f.last = pkt.time;
+  f.lastFrame = pkt.frame;
+  if (d == 0) {
+    f.pktsA++; f.bytesA += pkt.wireLen; f.payA += pkt.payloadLen;
+  } else {
+    f.pktsB++; f.bytesB += pkt.wireLen; f.payB += pkt.payloadLen;
+  }
+  if (pkt.ipProto != 6 || !pkt.hasTransport) return;
+  let flags = <u16>pkt.tcpFlags;
+  if (d == 0) f.tcpFlagsA |= flags; else f.tcpFlagsB |= flags;
+  // Relative sequence numbers start from base_seq: the ISN of a SYN, else the first seq - 1; the
+  // other direction's base comes from the first ACK as ack - 1.
+  let mine = d == 0 ? BASE_A : BASE_B;
+  let theirs = d == 0 ? BASE_B : BASE_A;
+  if (!(f.flags & mine)) {
+    let base = (flags & SYN) ? pkt.seq : pkt.seq - 1;
+    if (d == 0) f.baseSeqA = base; else f.baseSeqB = base;
+    f.flags |= mine;
+  }
+  if ((flags & ACK) && !(f.flags & theirs)) {
+    if (d == 0) f.baseSeqB = pkt.ack - 1; else f.baseSeqA = pkt.ack - 1;
+    f.flags |= theirs;
+  }
+}
+
+function record(idx: u32, d: u32): void {
+  let p = outBuf + <usize>(outLen++ * PKT_SIZE);
+  store<i64>(p, pkt.time);
+  store<u64>(p, pkt.offset, 8);
+  store<u32>(p, pkt.frame, 16);
+  store<u32>(p, idx, 20);
+  store<u32>(p, pkt.wireLen, 24);
+  store<u32>(p, pkt.capLen, 28);
+  store<u32>(p, pkt.seq, 32);
+  store<u32>(p, pkt.ack, 36);
+  store<u32>(p, pkt.payloadLen, 40);
+  store<u16>(p, <u16>pkt.tcpFlags, 44);
+  store<u8>(p, <u8>d, 46);
+  store<u8>(p, pkt.ipProto, 47);
+  store<u32>(p, 0, 48);
+  store<u32>(p, pkt.window, 52);
+  store<u64>(p, 0, 56);
+}

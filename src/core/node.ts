@@ -1,0 +1,61 @@
+// The core in Node: read the wasm from the package, stream files from disk, gunzip with zlib.
+
+import { readFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { instantiate } from './wasm.js';
+import { Engine } from './engine.js';
+import { feed, type FeedProgress, type Gunzip } from './feed.js';
+
+let compiled: Promise<WebAssembly.Module> | null = null;
+
+/** build/seqack.wasm, found from this file whether it runs from src/ or from dist/node/. */
+export function wasmPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'build', 'seqack.wasm');
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('seqack: build/seqack.wasm is missing; run `npm run build:wasm`');
+    dir = up;
+  }
+}
+
+export async function createEngine(): Promise<Engine> {
+  compiled ??= readFile(wasmPath()).then((b) => WebAssembly.compile(b));
+  return new Engine(await instantiate(await compiled));
+}
+
+export const zlibGunzip: Gunzip = (compressed) => Readable.from(compressed).pipe(createGunzip());
+
+/** Chunk size for reading files: large enough that per-call costs vanish. */
+const READ_CHUNK = 4 << 20;
+
+export async function analyzeFile(
+  path: string,
+  options: { onPackets?: (records: DataView, count: number) => void; onProgress?: (p: FeedProgress) => void; chunkSize?: number } = {},
+): Promise<Engine> {
+  const engine = await createEngine();
+  engine.begin({ onPackets: options.onPackets });
+  const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? READ_CHUNK });
+  await feed(engine, stream as AsyncIterable<Uint8Array>, zlibGunzip, options.onProgress);
+  return engine;
+}
+
+/** Analyses bytes already in memory, cut into chunks of `chunkSize` (tests use 1, 7, 4096...). */
+export async function analyzeBytes(
+  bytes: Uint8Array,
+  chunkSize = bytes.length || 1,
+  options: { onPackets?: (records: DataView, count: number) => void } = {},
+): Promise<Engine> {
+  const engine = await createEngine();
+  engine.begin(options);
+  async function* chunks() {
+    for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
+  }
+  await feed(engine, chunks(), zlibGunzip);
+  return engine;
+}

@@ -1,0 +1,65 @@
+// What seqack says about a capture, as one JSON document and as a table for people.
+
+import type { CaptureSummary, FlowSummary } from './engine.js';
+
+export interface Report {
+  capture: CaptureSummary & { file?: string };
+  flows: FlowSummary[];
+}
+
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+const padEnd = (s: string | number, n: number) => String(s).padEnd(n);
+
+export function formatTime(seconds: number): string {
+  const d = new Date(Math.floor(seconds * 1000));
+  const micro = Math.round((seconds - Math.floor(seconds)) * 1e6);
+  return d.toISOString().slice(0, 19).replace('T', ' ') + '.' + String(micro).padStart(6, '0') + 'Z';
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n, u = -1;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+
+function endpoint(e: { ip: string; port: number }, proto: string): string {
+  if (proto !== 'tcp' && proto !== 'udp') return e.ip;
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+export function formatTable(report: Report): string {
+  const { capture: c, flows } = report;
+  const lines: string[] = [];
+  const kind = [c.format, c.byteOrder, c.timeResolution, c.compression && `${c.compression}-compressed`].filter(Boolean).join(', ');
+  lines.push(`${c.file ?? 'capture'}: ${kind}`);
+  const span = c.first !== null && c.last !== null
+    ? `, ${formatTime(c.first)} to ${formatTime(c.last)} (${(c.last - c.first).toFixed(6)} s)` : '';
+  lines.push(`${c.packets} packets, ${c.bytes} bytes${span}`);
+  if (c.linkTypes.length) lines.push(`link types: ${c.linkTypes.map((l) => `${l.name} (${l.packets})`).join(', ')}`);
+  if (c.truncatedPackets) lines.push(`${c.truncatedPackets} packets captured shorter than on the wire`);
+  if (c.undecoded.length) lines.push(`not decoded: ${c.undecoded.map((u) => `${u.what}: ${u.packets}`).join(', ')}`);
+  lines.push('');
+  if (flows.length) {
+    const cw = Math.max(6, ...flows.map((f) => endpoint(f.client, f.proto).length));
+    const sw = Math.max(6, ...flows.map((f) => endpoint(f.server, f.proto).length));
+    lines.push(`${pad('stream', 6)}  ${padEnd('proto', 6)}  ${padEnd('client', cw)}     ${padEnd('server', sw)}  ${pad('start', 11)}  ${pad('duration', 11)}  ${pad('packets >', 9)}  ${pad('< packets', 9)}  ${pad('bytes >', 10)}  ${pad('< bytes', 10)}`);
+    const t0 = c.first ?? 0;
+    for (const f of flows) {
+      lines.push(`${pad(f.stream, 6)}  ${padEnd(f.proto, 6)}  ${padEnd(endpoint(f.client, f.proto), cw)}  ${f.midstream ? '?>' : '->'}  ${padEnd(endpoint(f.server, f.proto), sw)}  ${pad((f.first - t0).toFixed(6), 11)}  ${pad(f.duration.toFixed(6), 11)}  ${pad(f.packets.client, 9)}  ${pad(f.packets.server, 9)}  ${pad(f.bytes.client, 10)}  ${pad(f.bytes.server, 10)}`);
+    }
+    lines.push('');
+  }
+  const byProto = new Map<string, number>();
+  for (const f of flows) byProto.set(f.proto, (byProto.get(f.proto) ?? 0) + 1);
+  const protos = [...byProto].map(([p, n]) => `${n} ${p}`).join(', ');
+  const inFlows = flows.reduce((s, f) => s + f.packets.client + f.packets.server, 0);
+  lines.push(`totals: ${flows.length} flows${protos ? ` (${protos})` : ''}; ${inFlows} of ${c.packets} packets in flows; ${formatBytes(c.bytes)}`);
+  return lines.join('\n') + '\n';
+}
+
+export function formatWarning(w: { packet: number; offset: number; code: string; message: string }): string {
+  const where = w.packet ? `packet ${w.packet} at offset ${w.offset}` : `offset ${w.offset}`;
+  return `${where}: ${w.message} [${w.code}]`;
+}
