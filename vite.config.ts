@@ -6,7 +6,7 @@ export default defineConfig({
   base: './',
   plugins: [svelte()],
   worker: { format: 'es' },
-  build: { outDir: 'dist/site', target: 'es2022', emptyOutDir: true },
+  build: { outDir: 'dist', target: 'es2022', emptyOutDir: true },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

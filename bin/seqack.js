@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/node/cli/main.js';
+import '../build/node/cli/main.js';

@@ -7,8 +7,9 @@ import * as pkt from "../packet";
 
 // Packet record, 64 bytes:
 //  0 time i64 | 8 file offset u64 | 16 frame u32 | 20 flow u32 (NONE: not IP) | 24 wire length u32 |
-// 28 captured length u32 | 32 seq u32 | 36 ack u32 | 40 payload length u32 | 44 TCP flags u16 |
-// 46 direction u8 | 47 IP protocol u8 | 48 analysis u32 | 52 window u32 | 56 reserved 8
+// 28 captured length u32 | 32 relative seq u32 | 36 relative ack u32 | 40 payload length u32 |
+// 44 TCP flags u16 | 46 direction u8 | 47 IP protocol u8 | 48 analysis u32 | 52 window u32 (raw) |
+// 56 seq u32 | 60 ack u32 (as on the wire)
 // @ts-ignore: decorator
 @inline export const PKT_SIZE: u32 = 64;
 // @ts-ignore: decorator
@@ -88,13 +89,20 @@ function record(idx: u32, d: u32): void {
   store<u32>(p, idx, 20);
   store<u32>(p, pkt.wireLen, 24);
   store<u32>(p, pkt.capLen, 28);
-  store<u32>(p, pkt.seq, 32);
-  store<u32>(p, pkt.ack, 36);
+  let relSeq = pkt.seq, relAck = pkt.ack;
+  if (idx != NONE && pkt.ipProto == 6) {
+    let f = flowAt(idx);
+    relSeq -= d == 0 ? f.baseSeqA : f.baseSeqB;
+    relAck = (pkt.tcpFlags & ACK) ? relAck - (d == 0 ? f.baseSeqB : f.baseSeqA) : 0;
+  }
+  store<u32>(p, relSeq, 32);
+  store<u32>(p, relAck, 36);
   store<u32>(p, pkt.payloadLen, 40);
   store<u16>(p, <u16>pkt.tcpFlags, 44);
   store<u8>(p, <u8>d, 46);
   store<u8>(p, pkt.ipProto, 47);
   store<u32>(p, 0, 48);
   store<u32>(p, pkt.window, 52);
-  store<u64>(p, 0, 56);
+  store<u32>(p, pkt.seq, 56);
+  store<u32>(p, pkt.ack, 60);
 }

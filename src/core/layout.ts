@@ -22,7 +22,7 @@ export const FlowFlag = { clientIsB: 1, midstream: 2, reused: 4 } as const;
 export const Packet = {
   size: 64,
   time: 0, offset: 8, frame: 16, flow: 20, wireLen: 24, capLen: 28, seq: 32, ack: 36, len: 40,
-  tcpFlags: 44, dir: 46, proto: 47, analysis: 48, window: 52,
+  tcpFlags: 44, dir: 46, proto: 47, analysis: 48, window: 52, rawSeq: 56, rawAck: 60,
 } as const;
 
 /** One warning (assembly/util/warnings.ts), 24 bytes. */

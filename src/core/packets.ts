@@ -1,0 +1,64 @@
+// Packet records as the core writes them (layout.ts Packet), read into objects where a few are needed.
+
+import { Packet, NONE } from './layout.js';
+import { seconds } from './engine.js';
+
+export interface PacketRecord {
+  frame: number;
+  /** Seconds since the epoch. */
+  time: number;
+  /** File offset of the record (of the decompressed bytes, for a gzip file). */
+  offset: number;
+  /** Index of the flow in the engine (engine.flow(i)), or -1 for a packet outside any flow. */
+  flow: number;
+  /** 0: sent by the flow's first sender (endpoint A), 1: by the other side. */
+  dir: number;
+  /** IP protocol number (6 TCP, 17 UDP, ...), 0 outside IP. */
+  proto: number;
+  wireLen: number;
+  capLen: number;
+  /** TCP header bits: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128, AE 256. */
+  tcpFlags: number;
+  /** Relative to the direction's base (Wireshark's relative sequence numbers). */
+  seq: number;
+  ack: number;
+  rawSeq: number;
+  rawAck: number;
+  /** Transport payload length. */
+  len: number;
+  window: number;
+  analysis: number;
+}
+
+export function readPacket(v: DataView, i: number): PacketRecord {
+  const p = v.byteOffset + i * Packet.size;
+  const b = new DataView(v.buffer);
+  const flow = b.getUint32(p + Packet.flow, true);
+  return {
+    frame: b.getUint32(p + Packet.frame, true),
+    time: seconds(b.getBigInt64(p + Packet.time, true)),
+    offset: Number(b.getBigUint64(p + Packet.offset, true)),
+    flow: flow === NONE ? -1 : flow,
+    dir: b.getUint8(p + Packet.dir),
+    proto: b.getUint8(p + Packet.proto),
+    wireLen: b.getUint32(p + Packet.wireLen, true),
+    capLen: b.getUint32(p + Packet.capLen, true),
+    tcpFlags: b.getUint16(p + Packet.tcpFlags, true),
+    seq: b.getUint32(p + Packet.seq, true),
+    ack: b.getUint32(p + Packet.ack, true),
+    rawSeq: b.getUint32(p + Packet.rawSeq, true),
+    rawAck: b.getUint32(p + Packet.rawAck, true),
+    len: b.getUint32(p + Packet.len, true),
+    window: b.getUint32(p + Packet.window, true),
+    analysis: b.getUint32(p + Packet.analysis, true),
+  };
+}
+
+const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
+
+/** "SYN, ACK", in the order Wireshark lists them. */
+export function tcpFlagNames(flags: number): string[] {
+  const out: string[] = [];
+  for (const i of [8, 7, 6, 5, 4, 3, 2, 1, 0]) if (flags & (1 << i)) out.push(FLAG_NAMES[i]);
+  return out;
+}
