@@ -9,6 +9,7 @@ import { resetFrames, frames, wireBytes, capturedBytes, firstTime, lastTime, tru
 import { formatFlags } from "./capture/pcap";
 import { resetPcapng, sections } from "./capture/pcapng";
 import { resetFlows, arena, flowCount } from "./flow/table";
+import { resetTcp, tcpArena, tcpSize as _tcpSize } from "./analysis/tcp";
 import { FLOW_SIZE } from "./flow/flow";
 import { setEmit, outBuf, outLen, drained, PKT_SIZE } from "./flow/track";
 import { warnBuf, warnLen, warnDropped, warningText as text, resetWarnings } from "./util/warnings";
@@ -16,7 +17,7 @@ import { resetCounts, resetLinks, countsBuf, countsLen, linksBuf, linksLen } fro
 
 // Starts a new capture. With `packets`, every packet's record is written to the packet output.
 export function begin(packets: bool): void {
-  resetInput(); resetFrames(); resetPcapng(); resetFlows(); resetCounts(); resetLinks();
+  resetInput(); resetFrames(); resetPcapng(); resetFlows(); resetTcp(); resetCounts(); resetLinks();
   setEmit(packets);
   drained();
   clearWarnings();
@@ -67,6 +68,8 @@ export function summary(): usize {
 export function flowsPtr(): usize { return arena; }
 export function flowsLen(): u32 { return flowCount; }
 export function flowSize(): u32 { return FLOW_SIZE; }
+export function tcpPtr(): usize { return tcpArena(); }
+export function tcpSize(): u32 { return _tcpSize(); }
 export function packetSize(): u32 { return PKT_SIZE; }
 export function countsPtr(): usize { return countsBuf; }
 export function countsLength(): u32 { return countsLen; }

@@ -19,6 +19,9 @@ let recordHeader: u32 = 16;
 let linkType: u32 = 0;
 let snaplen: u32 = 0;
 let slot: usize = 0;
+// libpcap swapped the two lengths of a record at version 2.3; older files (and DG/UX's 543.0) hold
+// the original length first, and some 2.3 files do too (libpcap sf-pcap.c, lengths_swapped).
+let lengthsSwapped: u32 = 0; // 0 no, 1 yes, 2 when the first length is the larger
 
 export function isPcapMagic(m: u32): bool {
   return m == 0xA1B2C3D4 || m == 0xD4C3B2A1 || m == 0xA1B23C4D || m == 0x4D3CB2A1
@@ -37,7 +40,9 @@ export function pcapHeader(p: usize, avail: u32, off: u64): i32 {
   recordHeader = native == 0xA1B2CD34 ? 24 : 16;
   formatFlags = (swap ? 1 : 0) | (nano ? 2 : 0) | (recordHeader == 24 ? 4 : 0);
   let major = rd16(p + 4, swap);
-  if (major != 2) { warn(Warn.unsupported_version, 0, off + 4, major); return -1; }
+  let minor = rd16(p + 6, swap);
+  if (major != 2 && major != 543) { warn(Warn.unsupported_version, 0, off + 4, major); return -1; }
+  lengthsSwapped = major == 543 || minor < 3 ? 1 : minor == 3 ? 2 : 0;
   snaplen = rd32(p + 16, swap);
   // The upper bits may carry the FCS length (draft §4, LinkType and additional information).
   linkType = rd32(p + 20, swap) & 0x03FFFFFF;
@@ -49,6 +54,9 @@ export function pcapRecord(p: usize, avail: u32, off: u64): i32 {
   if (avail < recordHeader) { setNeed(recordHeader); return 0; }
   let capLen = rd32(p + 8, swap);
   let wireLen = rd32(p + 12, swap);
+  if (lengthsSwapped == 1 || (lengthsSwapped == 2 && capLen > wireLen)) {
+    let t = capLen; capLen = wireLen; wireLen = t;
+  }
   if ((capLen > MAX_STANDARD && capLen > snaplen) || capLen > MAX_RECORD - recordHeader) {
     warn(Warn.bad_record_length, frames + 1, off, capLen);
     return -1;

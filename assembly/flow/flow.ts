@@ -5,7 +5,7 @@
 //  32 payA u64     40 payB u64      48 addrA 16 bytes               64 addrB 16 bytes
 //  80 pktsA u32    84 pktsB u32     88 portA u16    90 portB u16    92 proto u8   93 family u8  94 flags u16
 //  96 stream u32  100 firstFrame u32 104 lastFrame u32 108 prev u32 (older flow with this key, or NONE)
-// 112 tcpFlagsA u16 114 tcpFlagsB u16 116 baseSeqA u32 120 baseSeqB u32 124 reserved 4
+// 112 tcpFlagsA u16 114 tcpFlagsB u16 116 baseSeqA u32 120 baseSeqB u32 124 tcp u32 (TCP state index, NONE)
 @unmanaged
 export class Flow {
   first: i64;
@@ -31,7 +31,7 @@ export class Flow {
   tcpFlagsB: u16;
   baseSeqA: u32;    // Wireshark's base_seq per direction: the ISN, or the first seq - 1
   baseSeqB: u32;
-  r0: u32;
+  tcp: u32;         // index of the flow's TcpFlow, or NONE
 }
 
 // @ts-ignore: decorator

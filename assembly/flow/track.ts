@@ -1,17 +1,21 @@
 import { Flow, NONE, REUSED, BASE_A, BASE_B } from "./flow";
 import { lookup, create, dir, flowAt } from "./table";
+import { analyze, newTcp, tcpAt, bits, dupAckNum, dupAckFrame, acksFrame, ackRtt, bytesInFlight } from "../analysis/tcp";
+import { TcpFlow, TcpSide } from "../analysis/tcp-flow";
 import * as pkt from "../packet";
 
 // The last stage for every packet: find or create its flow, count it, and write its record to the
 // packet output for the host.
 
-// Packet record, 64 bytes:
+// Packet record, 96 bytes:
 //  0 time i64 | 8 file offset u64 | 16 frame u32 | 20 flow u32 (NONE: not IP) | 24 wire length u32 |
 // 28 captured length u32 | 32 relative seq u32 | 36 relative ack u32 | 40 payload length u32 |
 // 44 TCP flags u16 | 46 direction u8 | 47 IP protocol u8 | 48 analysis u32 | 52 window u32 (raw) |
-// 56 seq u32 | 60 ack u32 (as on the wire)
+// 56 seq u32 | 60 ack u32 (as on the wire) | 64 duplicate ACK number u32 | 68 duplicate ACK frame u32 |
+// 72 frame this ACKs u32 | 76 bytes in flight u32 | 80 ACK RTT i64 | 88 state of side A u8 |
+// 89 state of side B u8 | 90 reserved 6
 // @ts-ignore: decorator
-@inline export const PKT_SIZE: u32 = 64;
+@inline export const PKT_SIZE: u32 = 96;
 // @ts-ignore: decorator
 @inline const OUT_CAP: u32 = 16384;
 
@@ -31,20 +35,35 @@ export function drained(): void { outLen = 0; }
 export function track(): void {
   let idx = NONE;
   let d: u32 = 0;
-  if (pkt.family != 0 && !pkt.laterFragment) {
+  let analysed = false;
+  // TCP and UDP without a whole header have no ports to key a flow by; Wireshark makes none either.
+  let keyed = pkt.hasTransport || (pkt.ipProto != 6 && pkt.ipProto != 17);
+  if (pkt.family != 0 && !pkt.laterFragment && keyed) {
     idx = lookup();
     d = dir;
+    let reused = false;
+    let first = false;
     if (idx != NONE && pkt.ipProto == 6 && reusesPorts(flowAt(idx), d)) {
       idx = create();
-      if (idx != NONE) flowAt(idx).flags |= REUSED;
+      reused = first = idx != NONE;
+      if (reused) flowAt(idx).flags |= REUSED;
       d = 0;
     } else if (idx == NONE) {
       idx = create();
+      first = idx != NONE;
       d = 0;
     }
-    if (idx != NONE) count(flowAt(idx), d);
+    if (idx != NONE) {
+      let f = flowAt(idx);
+      if (first) f.tcp = pkt.ipProto == 6 ? newTcp() : NONE;
+      count(f, d);
+      if (f.tcp != NONE) {
+        analyze(tcpAt(f.tcp), d, first, reused, d == 0 ? f.baseSeqA : f.baseSeqB);
+        analysed = true;
+      }
+    }
   }
-  if (emit) record(idx, d);
+  if (emit) record(idx, d, analysed);
 }
 
 // Wireshark 4.0: a pure SYN whose seq differs from its direction's base_seq starts a new conversation
@@ -81,7 +100,7 @@ function count(f: Flow, d: u32): void {
   }
 }
 
-function record(idx: u32, d: u32): void {
+function record(idx: u32, d: u32, analysed: bool): void {
   let p = outBuf + <usize>(outLen++ * PKT_SIZE);
   store<i64>(p, pkt.time);
   store<u64>(p, pkt.offset, 8);
@@ -101,8 +120,21 @@ function record(idx: u32, d: u32): void {
   store<u16>(p, <u16>pkt.tcpFlags, 44);
   store<u8>(p, <u8>d, 46);
   store<u8>(p, pkt.ipProto, 47);
-  store<u32>(p, 0, 48);
+  store<u32>(p, analysed ? bits : 0, 48);
   store<u32>(p, pkt.window, 52);
   store<u32>(p, pkt.seq, 56);
   store<u32>(p, pkt.ack, 60);
+  if (analysed) {
+    let t = tcpAt(flowAt(idx).tcp);
+    store<u32>(p, dupAckNum, 64);
+    store<u32>(p, dupAckFrame, 68);
+    store<u32>(p, acksFrame, 72);
+    store<u32>(p, bytesInFlight, 76);
+    store<i64>(p, ackRtt, 80);
+    let sides = changetype<usize>(t) + offsetof<TcpFlow>();
+    store<u8>(p, <u8>changetype<TcpSide>(sides).state, 88);
+    store<u8>(p, <u8>changetype<TcpSide>(sides + offsetof<TcpSide>()).state, 89);
+  } else {
+    memory.fill(p + 64, 0, 32);
+  }
 }

@@ -11,19 +11,25 @@ export function tcp(p: usize, captured: u32, claimed: u32): void {
   if (hlen < 20 || hlen > claimed) { warn(Warn.bad_tcp_header_len, pkt.frame, pkt.offset, hlen); return; }
   pkt.setTransport(be16(p), be16(p + 2), claimed - hlen);
   pkt.setTcp(be32(p + 4), be32(p + 8), offFlags & 0x0FFF, be16(p + 14), hlen);
-  // Options past the snaplen are read as far as they were captured.
-  options(p, hlen < captured ? hlen : captured);
+  options(p, hlen, captured);
 }
 
-function options(p: usize, end: u32): void {
+// Options past the snaplen are read as far as they were captured; only an option that runs past
+// the header is damage (an option cut by the snaplen is what Wireshark calls "packet size limited").
+function options(p: usize, hlen: u32, captured: u32): void {
+  let end = hlen < captured ? hlen : captured;
   let i: u32 = 20;
   while (i < end) {
     let kind = <u32>load<u8>(p + i);
     if (kind == 0) return; // end of option list
     if (kind == 1) { i++; continue; } // no-operation
-    if (i + 1 >= end) { warn(Warn.bad_tcp_option_len, pkt.frame, pkt.offset, kind); return; }
+    if (i + 1 >= end) {
+      if (end == hlen) warn(Warn.bad_tcp_option_len, pkt.frame, pkt.offset, kind);
+      return;
+    }
     let len = <u32>load<u8>(p + i, 1);
-    if (len < 2 || i + len > end) { warn(Warn.bad_tcp_option_len, pkt.frame, pkt.offset, kind); return; }
+    if (len < 2 || i + len > hlen) { warn(Warn.bad_tcp_option_len, pkt.frame, pkt.offset, kind); return; }
+    if (i + len > end) return;
     let v = p + i + 2;
     switch (kind) {
       case 2: { if (len == 4) pkt.setMss(<i32>be16(v)); break; }

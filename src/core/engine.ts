@@ -2,7 +2,8 @@
 // objects. The same engine runs in the browser's worker, in the CLI and in the tests.
 
 import type { CoreExports } from './wasm.js';
-import { Summary, Flow, FlowFlag, Packet, Warning, Count, NONE } from './layout.js';
+import { Summary, Flow, FlowFlag, Packet, Warning, Count, NONE, TCP_SIZE, seconds } from './layout.js';
+import { readTcp, type TcpSummary } from './tcp-summary.js';
 import { linkTypeName, protoName, countName } from './names.js';
 import { formatAddress } from './address.js';
 
@@ -34,6 +35,8 @@ export interface FlowSummary {
   midstream: boolean;
   /** A SYN with a new ISN reused the ports of an earlier flow (Wireshark's tcp.analysis.reused_ports). */
   reusedPorts: boolean;
+  /** TCP flows only. */
+  tcp?: TcpSummary;
 }
 
 export interface CaptureSummary {
@@ -72,7 +75,7 @@ export class Engine {
 
   constructor(core: CoreExports) {
     this.#core = core;
-    if (core.flowSize() !== Flow.size || core.packetSize() !== Packet.size) {
+    if (core.flowSize() !== Flow.size || core.packetSize() !== Packet.size || core.tcpSize() !== TCP_SIZE) {
       throw new Error('seqack: the wasm core and src/core/layout.ts disagree on record sizes; rebuild both');
     }
   }
@@ -246,14 +249,16 @@ export class Engine {
     const [c, s] = flags & FlowFlag.clientIsB ? [b, a] : [a, b];
     const firstNs = v.getBigInt64(p + Flow.first, true);
     const lastNs = v.getBigInt64(p + Flow.last, true);
-    return {
+    const tcpIndex = v.getUint32(p + Flow.tcp, true);
+    const duration = seconds(lastNs - firstNs);
+    const summary: FlowSummary = {
       proto: protoName(v.getUint8(p + Flow.proto)),
       stream: v.getUint32(p + Flow.stream, true),
       client: { ip: c.ip, port: c.port },
       server: { ip: s.ip, port: s.port },
       first: seconds(firstNs),
       last: seconds(lastNs),
-      duration: seconds(lastNs - firstNs),
+      duration,
       firstFrame: v.getUint32(p + Flow.firstFrame, true),
       lastFrame: v.getUint32(p + Flow.lastFrame, true),
       packets: { client: c.packets, server: s.packets },
@@ -262,6 +267,10 @@ export class Engine {
       midstream: (flags & FlowFlag.midstream) !== 0,
       reusedPorts: (flags & FlowFlag.reused) !== 0,
     };
+    if (tcpIndex !== NONE) {
+      summary.tcp = readTcp(v, this.#core.tcpPtr() + tcpIndex * TCP_SIZE, (flags & FlowFlag.clientIsB) !== 0, duration);
+    }
+    return summary;
   }
 
   flows(): FlowSummary[] {
@@ -272,12 +281,4 @@ export class Engine {
   }
 }
 
-/** Nanoseconds to seconds, as the double nearest the exact decimal. */
-export function seconds(ns: bigint): number {
-  const neg = ns < 0n;
-  const a = neg ? -ns : ns;
-  const s = `${a / 1_000_000_000n}.${(a % 1_000_000_000n).toString().padStart(9, '0')}`;
-  return neg ? -Number(s) : Number(s);
-}
-
-export { NONE };
+export { NONE, seconds };

@@ -1,6 +1,14 @@
 // Byte layouts of what the wasm core writes, mirrored from assembly/. The core reports its record
 // sizes, and the engine refuses to run when they differ from these.
 
+/** Nanoseconds to seconds, as the double nearest the exact decimal. */
+export function seconds(ns: bigint): number {
+  const neg = ns < 0n;
+  const a = neg ? -ns : ns;
+  const s = `${a / 1_000_000_000n}.${(a % 1_000_000_000n).toString().padStart(9, '0')}`;
+  return neg ? -Number(s) : Number(s);
+}
+
 /** Capture summary (assembly/index.ts summary()). */
 export const Summary = {
   frames: 0, format: 4, wireBytes: 8, capturedBytes: 16, first: 24, last: 32, truncated: 40,
@@ -13,16 +21,18 @@ export const Flow = {
   first: 0, last: 8, bytesA: 16, bytesB: 24, payA: 32, payB: 40, addrA: 48, addrB: 64,
   pktsA: 80, pktsB: 84, portA: 88, portB: 90, proto: 92, family: 93, flags: 94, stream: 96,
   firstFrame: 100, lastFrame: 104, prev: 108, tcpFlagsA: 112, tcpFlagsB: 114, baseSeqA: 116, baseSeqB: 120,
+  tcp: 124,
 } as const;
 
 /** Flow.flags bits. */
 export const FlowFlag = { clientIsB: 1, midstream: 2, reused: 4 } as const;
 
-/** One packet record (assembly/flow/track.ts), 64 bytes. */
+/** One packet record (assembly/flow/track.ts), 96 bytes. */
 export const Packet = {
-  size: 64,
+  size: 96,
   time: 0, offset: 8, frame: 16, flow: 20, wireLen: 24, capLen: 28, seq: 32, ack: 36, len: 40,
   tcpFlags: 44, dir: 46, proto: 47, analysis: 48, window: 52, rawSeq: 56, rawAck: 60,
+  dupAckNum: 64, dupAckFrame: 68, acksFrame: 72, bytesInFlight: 76, ackRtt: 80, stateA: 88, stateB: 89,
 } as const;
 
 /** One warning (assembly/util/warnings.ts), 24 bytes. */
@@ -32,3 +42,85 @@ export const Warning = { size: 24, code: 0, packet: 4, offset: 8, detail: 16 } a
 export const Count = { size: 16, kind: 0, value: 4, count: 8 } as const;
 
 export const NONE = 0xffffffff;
+
+/** `time`: an i64 of nanoseconds since the epoch, read as exact seconds. */
+type FieldType = 'i64' | 'u64' | 'f64' | 'u32' | 'i32' | 'time';
+const SIZES: Record<FieldType, number> = { i64: 8, u64: 8, f64: 8, u32: 4, i32: 4, time: 8 };
+
+/** Offsets of an @unmanaged AssemblyScript class, from its fields in declaration order. */
+export interface Struct<K extends string> { size: number; fields: [K, FieldType, number][] }
+
+function struct<K extends string>(fields: Record<K, FieldType>): Struct<K> {
+  let at = 0;
+  const out: [K, FieldType, number][] = [];
+  for (const [name, type] of Object.entries(fields) as [K, FieldType][]) {
+    const size = SIZES[type];
+    at = Math.ceil(at / size) * size;
+    out.push([name, type, at]);
+    at += size;
+  }
+  return { size: at, fields: out };
+}
+
+/** Reads a struct into an object of numbers (64-bit values through Number). */
+export function readStruct<K extends string>(v: DataView, p: number, s: Struct<K>): Record<K, number> {
+  const o = {} as Record<K, number>;
+  for (const [name, type, at] of s.fields) {
+    switch (type) {
+      case 'i64': o[name] = Number(v.getBigInt64(p + at, true)); break;
+      case 'time': o[name] = seconds(v.getBigInt64(p + at, true)); break;
+      case 'u64': o[name] = Number(v.getBigUint64(p + at, true)); break;
+      case 'f64': o[name] = v.getFloat64(p + at, true); break;
+      case 'u32': o[name] = v.getUint32(p + at, true); break;
+      case 'i32': o[name] = v.getInt32(p + at, true); break;
+    }
+  }
+  return o;
+}
+
+const u32 = 'u32' as const, i32 = 'i32' as const, i64 = 'i64' as const, u64 = 'u64' as const, time = 'time' as const;
+
+/** assembly/analysis/tcp-flow.ts TcpFlow: the part of a TCP flow's state both sides share. */
+export const TcpFlow = struct({
+  firstRtt: i64, lastSynTime: time, synTime: time, synAckTime: time, ackTime: time,
+  synFrame: u32, synAckFrame: u32, ackFrame: u32, synCount: u32, synAckCount: u32, completeness: u32,
+  rttSet: u32, flags: u32, closer: u32,
+  counts0: u32, counts1: u32, counts2: u32, counts3: u32, counts4: u32, counts5: u32, counts6: u32,
+  counts7: u32, counts8: u32, counts9: u32, counts10: u32, counts11: u32, counts12: u32, counts13: u32,
+  counts14: u32, pad0: u32, pad1: u32,
+});
+
+/** assembly/analysis/tcp-flow.ts TcpSide: one direction; side A's follows TcpFlow, then side B's. */
+export const TcpSide = struct({
+  nextseqTime: time, lastackTime: time, finTime: time, rstTime: time, rttSum: i64, rttMin: i64, rttMax: i64,
+  rttSumSq: 'f64', dataBytes: u64, rexmitBytes: u64,
+  nextseq: u32, maxseqtobeacked: u32, lastack: u32, window: u32, nextseqFrame: u32, lastnondupack: u32,
+  dupacknum: i32, lastFlags: u32, winScale: i32, firstAck: u32, validBif: u32, segHead: u32, segCount: u32,
+  sackBytes: u32, sackCount: u32,
+  isn: u32, mss: i32, wscale: i32, options: u32, packets: u32, dataPackets: u32, pureAcks: u32,
+  rexmitPackets: u32, oooPackets: u32, dupAcks: u32, tripleDupAcks: u32, zeroWindows: u32,
+  zeroWindowProbes: u32, sackPackets: u32, dsackPackets: u32, rttCount: u32, maxWindow: u32, minWindow: u32,
+  finFrame: u32, finSeq: u32, finCount: u32, rstFrame: u32, rstCount: u32, highSeq: u32, firstSeq: u32,
+  state: u32, transitions: u32,
+  tf0: u32, ts0: u32, tf1: u32, ts1: u32, tf2: u32, ts2: u32, tf3: u32, ts3: u32,
+  tf4: u32, ts4: u32, tf5: u32, ts5: u32, tf6: u32, ts6: u32, tf7: u32, ts7: u32,
+});
+
+/** Zeek's state of the connection follows the two sides (assembly/analysis/zeek.ts ZEEK_SIZE). */
+export const ZEEK_OFFSET = TcpFlow.size + 2 * TcpSide.size;
+export const ZEEK_SIZE = 128;
+export const TCP_SIZE = ZEEK_OFFSET + ZEEK_SIZE;
+
+/** TcpFlow.flags */
+export const TcpFlag = { simultaneousClose: 1, finAckCombined: 2, dataAfterFin: 4, synData: 8 } as const;
+/** TcpSide.options */
+export const TcpOption = { mss: 1, wscale: 2, sackPerm: 4, timestamps: 8, fastOpen: 16, synSeen: 32 } as const;
+
+/** RFC 9293 states, by their number in assembly/analysis/tcp-flow.ts State. */
+export const TCP_STATES = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1',
+  'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'] as const;
+
+/** Wireshark's tcp.analysis flags, by their bit in the packet record's analysis field. */
+export const ANALYSIS_FLAGS = ['retransmission', 'fast_retransmission', 'spurious_retransmission',
+  'out_of_order', 'lost_segment', 'ack_lost_segment', 'duplicate_ack', 'zero_window', 'zero_window_probe',
+  'zero_window_probe_ack', 'window_full', 'window_update', 'keep_alive', 'keep_alive_ack', 'reused_ports'] as const;

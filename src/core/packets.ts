@@ -1,7 +1,6 @@
 // Packet records as the core writes them (layout.ts Packet), read into objects where a few are needed.
 
-import { Packet, NONE } from './layout.js';
-import { seconds } from './engine.js';
+import { Packet, NONE, seconds } from './layout.js';
 
 export interface PacketRecord {
   frame: number;

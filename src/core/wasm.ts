@@ -18,6 +18,8 @@ export interface CoreExports {
   flowsPtr(): number;
   flowsLen(): number;
   flowSize(): number;
+  tcpPtr(): number;
+  tcpSize(): number;
   packetSize(): number;
   countsPtr(): number;
   countsLength(): number;

@@ -1,0 +1,153 @@
+import { ZEEK_SIZE } from "./zeek";
+
+// TCP state of one flow, kept beside the flow in its own arena (flow.tcp indexes it). The shared
+// part comes first, then one TcpSide per direction (A, then B), then Zeek's state (zeek.ts). All i64 fields lead so that the
+// layout has no padding; src/core/layout.ts mirrors it.
+
+@unmanaged
+export class TcpFlow {
+  // i64, nanoseconds
+  firstRtt: i64;        // Wireshark's initial RTT (ts_first_rtt); 0 = not known
+  lastSynTime: i64;     // the most recent pure SYN, for the initial RTT
+  synTime: i64;         // handshake: first SYN, first SYN+ACK, the ACK that completed it
+  synAckTime: i64;
+  ackTime: i64;
+  // u32
+  synFrame: u32;
+  synAckFrame: u32;
+  ackFrame: u32;
+  synCount: u32;        // pure SYNs sent by the client (more than one: retransmitted)
+  synAckCount: u32;
+  completeness: u32;    // Wireshark's tcp.completeness bits
+  rttSet: u32;          // firstRtt has been set once
+  flags: u32;           // TF_* below
+  closer: u32;          // side (0 A, 1 B) that sent the first FIN; NONE
+  // Wireshark flag counts, by AnalysisBit
+  counts0: u32; counts1: u32; counts2: u32; counts3: u32; counts4: u32; counts5: u32; counts6: u32;
+  counts7: u32; counts8: u32; counts9: u32; counts10: u32; counts11: u32; counts12: u32; counts13: u32;
+  counts14: u32;
+  pad0: u32; pad1: u32;
+}
+
+@unmanaged
+export class TcpSide {
+  nextseqTime: i64;
+  lastackTime: i64;
+  finTime: i64;          // first FIN sent
+  rstTime: i64;          // first RST sent
+  rttSum: i64;           // tcptrace RTT, from unambiguous samples (Karn)
+  rttMin: i64;
+  rttMax: i64;
+  rttSumSq: f64;
+  dataBytes: u64;        // payload bytes sent, retransmissions included
+  rexmitBytes: u64;
+  // Wireshark's per-direction sequence state
+  nextseq: u32;
+  maxseqtobeacked: u32;
+  lastack: u32;
+  window: u32;           // raw, as on the wire
+  nextseqFrame: u32;
+  lastnondupack: u32;
+  dupacknum: i32;
+  lastFlags: u32;        // analysis bits of this side's last packet
+  winScale: i32;         // -1 unknown, -2 no scaling, else the shift
+  firstAck: u32;         // this side has not yet sent a non-SYN ACK
+  validBif: u32;
+  segHead: u32;          // unacked segments, newest first (pool index, NONE)
+  segCount: u32;
+  sackBytes: u32;        // bytes in the SACK blocks of this side's latest SACK
+  sackCount: u32;
+  // what this side sent
+  isn: u32;
+  mss: i32;              // from its SYN; -1 absent
+  wscale: i32;
+  options: u32;          // OPT_* below, from its SYN
+  packets: u32;
+  dataPackets: u32;
+  pureAcks: u32;
+  rexmitPackets: u32;
+  oooPackets: u32;
+  dupAcks: u32;
+  tripleDupAcks: u32;
+  zeroWindows: u32;
+  zeroWindowProbes: u32;
+  sackPackets: u32;
+  dsackPackets: u32;
+  rttCount: u32;
+  maxWindow: u32;        // scaled
+  minWindow: u32;
+  finFrame: u32;
+  finSeq: u32;           // sequence number the FIN occupies
+  finCount: u32;
+  rstFrame: u32;
+  rstCount: u32;
+  highSeq: u32;          // highest seq+len sent, for unique bytes
+  firstSeq: u32;
+  state: u32;            // RFC 9293 state as the wire shows it (State)
+  transitions: u32;      // entries used in the transition list
+  // up to 8 transitions: frame u32 and state in the low byte of a u32
+  tf0: u32; ts0: u32; tf1: u32; ts1: u32; tf2: u32; ts2: u32; tf3: u32; ts3: u32;
+  tf4: u32; ts4: u32; tf5: u32; ts5: u32; tf6: u32; ts6: u32; tf7: u32; ts7: u32;
+}
+
+// @ts-ignore: decorator
+@inline export const TCP_FLOW_SIZE: u32 = offsetof<TcpFlow>();
+// @ts-ignore: decorator
+@inline export const TCP_SIDE_SIZE: u32 = offsetof<TcpSide>();
+// @ts-ignore: decorator
+@inline export const TCP_SIZE: u32 = offsetof<TcpFlow>() + 2 * offsetof<TcpSide>() + ZEEK_SIZE;
+// @ts-ignore: decorator
+@inline export const ZEEK_OFFSET: u32 = offsetof<TcpFlow>() + 2 * offsetof<TcpSide>();
+// @ts-ignore: decorator
+@inline export const MAX_TRANSITIONS: u32 = 8;
+
+// TcpFlow.flags
+// @ts-ignore: decorator
+@inline export const TF_SIMULTANEOUS_CLOSE: u32 = 1;
+// @ts-ignore: decorator
+@inline export const TF_FIN_ACK_COMBINED: u32 = 2;  // the passive closer's FIN also acked the first FIN
+// @ts-ignore: decorator
+@inline export const TF_DATA_AFTER_FIN: u32 = 4;     // the passive side sent data while half-closed
+// @ts-ignore: decorator
+@inline export const TF_SYN_DATA: u32 = 8;           // a SYN carried data (fast open)
+
+// TcpSide.options
+// @ts-ignore: decorator
+@inline export const OPT_MSS: u32 = 1;
+// @ts-ignore: decorator
+@inline export const OPT_WSCALE: u32 = 2;
+// @ts-ignore: decorator
+@inline export const OPT_SACK_PERM: u32 = 4;
+// @ts-ignore: decorator
+@inline export const OPT_TIMESTAMPS: u32 = 8;
+// @ts-ignore: decorator
+@inline export const OPT_FAST_OPEN: u32 = 16;
+// @ts-ignore: decorator
+@inline export const OPT_SYN_SEEN: u32 = 32;         // this side sent a SYN (options are from it)
+
+// RFC 9293 §3.3.2 states
+export const enum State {
+  CLOSED = 0, LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT,
+  CLOSING, LAST_ACK, TIME_WAIT,
+}
+
+// Bits of the packet record's analysis field, in Wireshark's tcp.analysis names.
+export const enum Bit {
+  retransmission = 1 << 0,
+  fast_retransmission = 1 << 1,
+  spurious_retransmission = 1 << 2,
+  out_of_order = 1 << 3,
+  lost_segment = 1 << 4,
+  ack_lost_segment = 1 << 5,
+  duplicate_ack = 1 << 6,
+  zero_window = 1 << 7,
+  zero_window_probe = 1 << 8,
+  zero_window_probe_ack = 1 << 9,
+  window_full = 1 << 10,
+  window_update = 1 << 11,
+  keep_alive = 1 << 12,
+  keep_alive_ack = 1 << 13,
+  reused_ports = 1 << 14,
+}
+// @ts-ignore: decorator
+@inline export const BIT_COUNT: u32 = 15;

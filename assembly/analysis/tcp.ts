@@ -1,0 +1,398 @@
+import { TcpFlow, TcpSide, TCP_FLOW_SIZE, TCP_SIDE_SIZE, TCP_SIZE, ZEEK_OFFSET, Bit, BIT_COUNT, TF_SYN_DATA,
+  OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TIMESTAMPS, OPT_FAST_OPEN, OPT_SYN_SEEN } from "./tcp-flow";
+import { NONE } from "../flow/flow";
+import { endpointStates } from "./tcp-states";
+import { zeekBegin, zeekPacket } from "./zeek";
+import * as pkt from "../packet";
+
+// Wireshark 4.0's TCP sequence analysis (epan/dissectors/packet-tcp.c, tcp_analyze_sequence_number),
+// step for step, so that every tcp.analysis flag means what it means there. Sequence numbers are
+// raw and compared modulo 2^32; a nextseq of 0 means "not known yet", as in Wireshark.
+
+// @ts-ignore: decorator
+@inline const FIN: u32 = 1;
+// @ts-ignore: decorator
+@inline const SYN: u32 = 2;
+// @ts-ignore: decorator
+@inline const RST: u32 = 4;
+// @ts-ignore: decorator
+@inline const ACK: u32 = 16;
+// Wireshark keeps at most this many unacked segments per direction (TCP_MAX_UNACKED_SEGMENTS).
+// @ts-ignore: decorator
+@inline const MAX_UNACKED: u32 = 10000;
+// A fast retransmission follows the duplicate ACKs within 20 ms.
+// @ts-ignore: decorator
+@inline const FAST_RTX_NS: i64 = 20_000_000;
+// Out-of-order threshold when the initial RTT is unknown: 3 ms.
+// @ts-ignore: decorator
+@inline const OOO_DEFAULT_NS: i64 = 3_000_000;
+
+// @ts-ignore: decorator
+@inline function gt(a: u32, b: u32): bool { return <i32>(a - b) > 0; }
+// @ts-ignore: decorator
+@inline function lt(a: u32, b: u32): bool { return <i32>(a - b) < 0; }
+// @ts-ignore: decorator
+@inline function le(a: u32, b: u32): bool { return <i32>(a - b) <= 0; }
+
+// TCP arena: one TCP_SIZE record per TCP flow.
+let arena: usize = 0;
+let cap: u32 = 0;
+let count: u32 = 0;
+
+// Unacked segments, from a pool with a free list, 32 bytes each:
+// 0 seq u32 | 4 nextseq u32 | 8 frame u32 | 12 next u32 | 16 time i64 | 24 retransmitted u32 | 28 pad
+// @ts-ignore: decorator
+@inline const SEG_SIZE: u32 = 32;
+let pool: usize = 0;
+let poolCap: u32 = 0;
+let poolUsed: u32 = 0;
+let poolFree: u32 = NONE;
+
+// Results for the packet record.
+export let bits: u32 = 0;
+export let dupAckNum: u32 = 0;
+export let dupAckFrame: u32 = 0;
+export let acksFrame: u32 = 0;
+export let ackRtt: i64 = 0;
+export let bytesInFlight: u32 = 0;
+
+export function resetTcp(): void {
+  if (arena == 0) {
+    cap = 1024;
+    arena = heap.alloc(<usize>cap * TCP_SIZE);
+    poolCap = 4096;
+    pool = heap.alloc(<usize>poolCap * SEG_SIZE);
+  }
+  count = 0; poolUsed = 0; poolFree = NONE;
+}
+
+export function tcpArena(): usize { return arena; }
+export function tcpSize(): u32 { return TCP_SIZE; }
+
+// @ts-ignore: decorator
+@inline export function tcpAt(i: u32): TcpFlow { return changetype<TcpFlow>(arena + <usize>i * TCP_SIZE); }
+// @ts-ignore: decorator
+@inline export function sideOf(t: TcpFlow, d: u32): TcpSide {
+  return changetype<TcpSide>(changetype<usize>(t) + TCP_FLOW_SIZE + <usize>(d * TCP_SIDE_SIZE));
+}
+
+export function newTcp(): u32 {
+  if (count == cap) {
+    cap *= 2;
+    arena = heap.realloc(arena, <usize>cap * TCP_SIZE);
+  }
+  let i = count++;
+  let t = tcpAt(i);
+  memory.fill(changetype<usize>(t), 0, TCP_SIZE);
+  t.closer = NONE;
+  for (let d: u32 = 0; d < 2; d++) {
+    let s = sideOf(t, d);
+    s.winScale = -1; s.firstAck = 1; s.validBif = 1; s.segHead = NONE;
+    s.mss = -1; s.wscale = -1; s.finFrame = NONE; s.rstFrame = NONE; s.minWindow = 0xFFFFFFFF;
+  }
+  zeekBegin(changetype<usize>(t) + ZEEK_OFFSET);
+  return i;
+}
+
+// @ts-ignore: decorator
+@inline function seg(i: u32): usize { return pool + <usize>i * SEG_SIZE; }
+
+function segAlloc(): u32 {
+  if (poolFree != NONE) {
+    let i = poolFree;
+    poolFree = load<u32>(seg(i), 12);
+    return i;
+  }
+  if (poolUsed == poolCap) {
+    poolCap *= 2;
+    pool = heap.realloc(pool, <usize>poolCap * SEG_SIZE);
+  }
+  return poolUsed++;
+}
+
+// @ts-ignore: decorator
+@inline function segRelease(i: u32): void {
+  store<u32>(seg(i), poolFree, 12);
+  poolFree = i;
+}
+
+function countBits(t: TcpFlow, b: u32): void {
+  let p = changetype<usize>(t) + offsetof<TcpFlow>("counts0");
+  for (let i: u32 = 0; i < BIT_COUNT; i++) {
+    if (b & (1 << i)) store<u32>(p + (<usize>i << 2), load<u32>(p + (<usize>i << 2)) + 1);
+  }
+}
+
+// One TCP packet of flow `t`, sent by side `d`. `first`: the flow's first packet. `reused`: it
+// opened a flow on reused ports.
+export function analyze(t: TcpFlow, d: u32, first: bool, reused: bool, base: u32): void {
+  let fwd = sideOf(t, d), rev = sideOf(t, d ^ 1);
+  let seq = pkt.seq, ack = pkt.ack, seglen = pkt.payloadLen, flags = pkt.tcpFlags, window = pkt.window;
+  let now = pkt.time, frame = pkt.frame;
+  let b: u32 = reused ? Bit.reused_ports : 0;
+  dupAckNum = 0; dupAckFrame = 0; acksFrame = 0; ackRtt = 0; bytesInFlight = 0;
+
+  completeness(t, first, flags, seglen);
+  initialRtt(t, flags, now);
+  handshake(t, fwd, d, flags, seq, seglen, now, frame);
+
+  if (flags & ACK) rev.validBif = 1;
+
+  // 1. zero window probe: skips the checks up to the duplicate ACK
+  if (seglen == 1 && seq == fwd.nextseq && rev.window == 0) {
+    b |= Bit.zero_window_probe;
+  } else {
+    // 2. zero window
+    if (window == 0 && (flags & (RST | FIN | SYN)) == 0) b |= Bit.zero_window;
+    // 3. lost segment: a hole before this one
+    if (fwd.nextseq != 0 && gt(seq, fwd.nextseq) && (flags & RST) == 0) {
+      b |= Bit.lost_segment;
+      fwd.validBif = 0;
+    }
+    // 4. keep-alive: 0 or 1 byte one before nextseq
+    if ((seglen == 0 || seglen == 1) && seq == fwd.nextseq - 1 && (flags & (SYN | FIN | RST)) == 0) b |= Bit.keep_alive;
+    let same = seglen == 0 && seq == fwd.nextseq && ack == fwd.lastack && (flags & (SYN | FIN | RST)) == 0;
+    // 5. window update
+    if (same && window != 0 && window != fwd.window) b |= Bit.window_update;
+    // 6. window full: data up to the edge of the other side's advertised window
+    if (seglen > 0 && rev.winScale != -1 && (flags & (SYN | FIN | RST)) == 0) {
+      let shift: i32 = rev.firstAck ? 0 : (rev.winScale == -2 ? 0 : rev.winScale);
+      if (seq + seglen == rev.lastack + (rev.window << shift)) b |= Bit.window_full;
+    }
+    if (same && window != 0 && window == fwd.window && (rev.lastFlags & Bit.keep_alive)) {
+      b |= Bit.keep_alive_ack; // 7
+    } else if (same && window == 0 && window == fwd.window && (rev.lastFlags & Bit.zero_window_probe)) {
+      b |= Bit.zero_window_probe_ack; // 8
+    } else if (same && window != 0 && window == fwd.window) {
+      // 9. duplicate ACK; -1 (set by ack_lost_segment) counts as none
+      fwd.dupacknum = fwd.dupacknum == -1 ? 1 : fwd.dupacknum + 1;
+      b |= Bit.duplicate_ack;
+      dupAckNum = <u32>fwd.dupacknum;
+      dupAckFrame = fwd.lastnondupack;
+    }
+  }
+  // 10. a new ack number resets the duplicate count
+  if (ack != fwd.lastack) {
+    fwd.lastnondupack = frame;
+    fwd.dupacknum = 0;
+  }
+  // 11. ACKed unseen segment
+  if (rev.maxseqtobeacked != 0 && gt(ack, rev.maxseqtobeacked) && (flags & ACK) != 0) {
+    if (rev.maxseqtobeacked > rev.nextseq) { // Wireshark compares these unsigned, not modulo 2^32
+      rev.maxseqtobeacked = rev.nextseq;
+      b |= Bit.ack_lost_segment;
+    } else {
+      if (rev.dupacknum == 0) b |= Bit.ack_lost_segment;
+      rev.dupacknum = -1;
+    }
+  }
+  // 12. retransmission, fast retransmission, spurious retransmission, out of order
+  if ((seglen > 0 || (flags & (SYN | FIN)) != 0) && (b & Bit.keep_alive) == 0) {
+    let notAdvanced = fwd.nextseq != 0 && lt(seq, fwd.nextseq);
+    // more than one byte starting one before nextseq adds data (after a zero window probe)
+    if (seglen > 1 && fwd.nextseq - 1 == seq) notAdvanced = false;
+    if (seglen > 0 && rev.lastack != 0 && le(seq + seglen, rev.lastack)) {
+      b |= Bit.spurious_retransmission | Bit.retransmission;
+    } else if (notAdvanced && rev.dupacknum >= 2 && rev.lastack == seq && now - rev.lastackTime < FAST_RTX_NS) {
+      b |= Bit.fast_retransmission | Bit.retransmission;
+    } else {
+      let threshold = t.firstRtt != 0 ? t.firstRtt : OOO_DEFAULT_NS;
+      let end = seq + seglen + ((flags & (SYN | FIN)) ? 1 : 0);
+      if (notAdvanced && now - fwd.nextseqTime < threshold && fwd.nextseq != end) b |= Bit.out_of_order;
+      else if (notAdvanced) b |= Bit.retransmission;
+    }
+  }
+  // 13. state update
+  let nextseq = seq + seglen;
+  if ((seglen > 0 || (flags & (SYN | FIN)) != 0) && fwd.segCount < MAX_UNACKED) {
+    if (flags & (SYN | FIN)) nextseq += 1;
+    let i = segAlloc();
+    let s = seg(i);
+    store<u32>(s, seq);
+    store<u32>(s, nextseq, 4);
+    store<u32>(s, frame, 8);
+    store<u32>(s, fwd.segHead, 12);
+    store<i64>(s, now, 16);
+    store<u32>(s, (b & (Bit.retransmission | Bit.out_of_order)) ? 1 : 0, 24);
+    fwd.segHead = i;
+    fwd.segCount++;
+  }
+  let probe = (b & Bit.zero_window_probe) != 0;
+  if ((gt(nextseq, fwd.nextseq) || fwd.nextseq == 0) && !probe) {
+    fwd.nextseq = nextseq;
+    fwd.nextseqFrame = frame;
+    fwd.nextseqTime = now;
+  }
+  if ((seq == fwd.maxseqtobeacked || fwd.maxseqtobeacked == 0) && !probe) fwd.maxseqtobeacked = fwd.nextseq;
+  fwd.window = window;
+  fwd.lastack = ack;
+  fwd.lastackTime = now;
+  fwd.lastFlags = b;
+  // 14. segments this ACK covers leave the other side's list; an exact match gives the ACK RTT
+  acked(rev, ack, now);
+  // 15. bytes in flight, from this side's unacked segments
+  if (seglen != 0 && fwd.segHead != NONE && fwd.validBif) {
+    let i = fwd.segHead;
+    // relative to base_seq, as Wireshark compares them (unsigned, so a wrap below the base shows)
+    let lo = load<u32>(seg(i)) - base, hi = load<u32>(seg(i), 4) - base;
+    while (i != NONE) {
+      let s = seg(i);
+      let a = load<u32>(s) - base, e = load<u32>(s, 4) - base;
+      if (e > hi) hi = e;
+      if (a < lo) lo = a;
+      i = load<u32>(s, 12);
+    }
+    let inFlight = hi - lo - rev.sackBytes;
+    if (inFlight > 0 && inFlight < 2000000000) bytesInFlight = (flags & (SYN | FIN)) ? inFlight - 1 : inFlight;
+  }
+  // the SACK blocks of this packet count against the other side's bytes in flight from now on
+  if (pkt.sackCount > 0) sack(fwd, ack);
+
+  if (!(flags & SYN) && (flags & ACK)) fwd.firstAck = 0;
+  if (flags & SYN) windowScaling(fwd, rev, flags);
+
+  stats(fwd, b, seglen, flags, window);
+  endpointStates(t, d, flags, seq, ack, seglen, now, frame);
+  zeekPacket(changetype<usize>(t) + ZEEK_OFFSET, d == 0);
+  countBits(t, b);
+  bits = b;
+}
+
+function acked(rev: TcpSide, ack: u32, now: i64): void {
+  let prev = NONE;
+  let i = rev.segHead;
+  let ambiguous = false;
+  let sample: i64 = -1;
+  while (i != NONE) {
+    let s = seg(i);
+    let sseq = load<u32>(s), snext = load<u32>(s, 4);
+    if (ack == snext) {
+      acksFrame = load<u32>(s, 8);
+      ackRtt = now - load<i64>(s, 16);
+      sample = ackRtt;
+      if (load<u32>(s, 24)) ambiguous = true;
+    } else if (gt(ack, sseq) && le(ack, snext)) {
+      store<u32>(s, ack); // acknowledges part of it: keep the rest
+      continue;
+    } else if (gt(snext, ack)) {
+      prev = i;
+      i = load<u32>(s, 12);
+      continue;
+    }
+    // old, or exactly acknowledged: drop it
+    let next = load<u32>(s, 12);
+    if (prev == NONE) rev.segHead = next; else store<u32>(seg(prev), next, 12);
+    segRelease(i);
+    rev.segCount--;
+    i = next;
+  }
+  // tcptrace's RTT: only samples whose segment was sent once (Karn's algorithm)
+  if (sample >= 0 && !ambiguous) {
+    rev.rttCount++;
+    rev.rttSum += sample;
+    rev.rttSumSq += <f64>sample * <f64>sample;
+    if (rev.rttCount == 1 || sample < rev.rttMin) rev.rttMin = sample;
+    if (sample > rev.rttMax) rev.rttMax = sample;
+  }
+}
+
+function sack(fwd: TcpSide, ack: u32): void {
+  let total: u32 = 0;
+  let dsack = false;
+  for (let k: u32 = 0; k < pkt.sackCount; k++) {
+    let left = load<u32>(pkt.sackBuf + <usize>(k * 8)), right = load<u32>(pkt.sackBuf + <usize>(k * 8), 4);
+    total += right - left;
+    // RFC 2883: a first block below the cumulative ACK reports a duplicate
+    if (k == 0 && le(right, ack)) dsack = true;
+  }
+  fwd.sackBytes = total;
+  fwd.sackCount = pkt.sackCount;
+  fwd.sackPackets++;
+  if (dsack) fwd.dsackPackets++;
+}
+
+// Wireshark's verify_tcp_window_scaling: a SYN without the option means neither side scales.
+function windowScaling(fwd: TcpSide, rev: TcpSide, flags: u32): void {
+  if (pkt.optWscale >= 0) fwd.winScale = pkt.optWscale > 14 ? 14 : pkt.optWscale;
+  if (fwd.winScale == -1) {
+    fwd.winScale = -2;
+    rev.winScale = -2;
+  } else if ((flags & ACK) && rev.winScale == -2) {
+    fwd.winScale = -2;
+  }
+}
+
+// tcp.completeness, Wireshark 4.0: the first packet counts only when it is a pure SYN.
+function completeness(t: TcpFlow, first: bool, flags: u32, seglen: u32): void {
+  let c = t.completeness;
+  if (first) {
+    if ((flags & (SYN | ACK)) == SYN) {
+      c |= 1;
+      if (seglen > 0) c |= 8;
+    }
+  } else {
+    if ((flags & (SYN | ACK)) == (SYN | ACK)) c |= 2;
+    else if ((flags & (SYN | ACK)) == SYN) c |= 1;
+    if ((flags & ACK) && !(flags & SYN)) c |= seglen > 0 ? 8 : 4;
+    if ((flags & (FIN | ACK)) == (FIN | ACK)) c |= 16;
+    if (flags & RST) c |= 32;
+  }
+  t.completeness = c;
+}
+
+// tcp.analysis.initial_rtt: from the most recent pure SYN to the first later non-SYN ACK.
+function initialRtt(t: TcpFlow, flags: u32, now: i64): void {
+  if ((flags & (SYN | ACK)) == SYN) t.lastSynTime = now;
+  else if (!(flags & SYN) && (flags & ACK) && t.firstRtt == 0 && t.lastSynTime != 0 && !t.rttSet) {
+    t.firstRtt = now - t.lastSynTime;
+    t.rttSet = 1;
+  }
+}
+
+function handshake(t: TcpFlow, fwd: TcpSide, d: u32, flags: u32, seq: u32, seglen: u32, now: i64, frame: u32): void {
+  if (flags & SYN) {
+    if (!(fwd.options & OPT_SYN_SEEN)) {
+      fwd.isn = seq;
+      fwd.options |= OPT_SYN_SEEN;
+      if (pkt.optMss >= 0) { fwd.options |= OPT_MSS; fwd.mss = pkt.optMss; }
+      if (pkt.optWscale >= 0) { fwd.options |= OPT_WSCALE; fwd.wscale = pkt.optWscale; }
+      if (pkt.optSackPerm) fwd.options |= OPT_SACK_PERM;
+      if (pkt.optTs) fwd.options |= OPT_TIMESTAMPS;
+      if (pkt.optTfo) fwd.options |= OPT_FAST_OPEN;
+    }
+    if (seglen > 0) t.flags |= TF_SYN_DATA;
+    if (flags & ACK) {
+      if (t.synAckCount++ == 0) { t.synAckFrame = frame; t.synAckTime = now; }
+    } else {
+      if (t.synCount++ == 0) { t.synFrame = frame; t.synTime = now; }
+    }
+  } else if ((flags & ACK) && t.synAckFrame != 0 && t.ackFrame == 0 && t.synFrame != 0) {
+    // the client's ACK of the SYN+ACK completes the handshake
+    t.ackFrame = frame; t.ackTime = now;
+  }
+}
+
+function stats(fwd: TcpSide, b: u32, seglen: u32, flags: u32, window: u32): void {
+  fwd.packets++;
+  if (seglen > 0) {
+    if (fwd.dataPackets == 0) { fwd.firstSeq = pkt.seq; fwd.highSeq = pkt.seq; }
+    fwd.dataPackets++;
+    fwd.dataBytes += seglen;
+    let end = pkt.seq + seglen;
+    if (gt(end, fwd.highSeq)) fwd.highSeq = end;
+  } else if ((flags & (SYN | FIN | RST)) == 0 && (flags & ACK)) {
+    fwd.pureAcks++;
+  }
+  if (b & Bit.retransmission) { fwd.rexmitPackets++; fwd.rexmitBytes += seglen; }
+  if (b & Bit.out_of_order) fwd.oooPackets++;
+  if (b & Bit.duplicate_ack) {
+    fwd.dupAcks++;
+    if (fwd.dupacknum == 3) fwd.tripleDupAcks++;
+  }
+  if (b & Bit.zero_window) fwd.zeroWindows++;
+  if (b & Bit.zero_window_probe) fwd.zeroWindowProbes++;
+  let scaled = window;
+  if (!(flags & SYN) && fwd.winScale > 0) scaled = window << <u32>fwd.winScale;
+  if (scaled > fwd.maxWindow) fwd.maxWindow = scaled;
+  if (scaled < fwd.minWindow) fwd.minWindow = scaled;
+}
