@@ -1,28 +1,41 @@
-// seqack FILE: the flows of a capture, as a table (default) or one JSON document (--json).
-// Exit status: 0 clean, 1 read with warnings, 2 nothing could be read.
+// seqack FILE: the flows of a capture, as a table (default), one JSON document (--json), CSV (--csv)
+// or a Zeek conn.log (--zeek). Exit status: 0 clean, 1 read with warnings, 2 nothing could be read.
 
 import { stat } from 'node:fs/promises';
 import { analyzeFile } from '../core/node.js';
-import { formatTable, formatWarning, type Report } from '../core/report.js';
+import { formatTable, formatWarning, formatCsv, type Report } from '../core/report.js';
+import { readPacket, packetJson } from '../core/packets.js';
+import { Packet } from '../core/layout.js';
+import { formatZeekLog } from '../core/zeek-log.js';
 
-const USAGE = `usage: seqack [--json] FILE
+const USAGE = `usage: seqack [--json [--packets] | --csv | --zeek] FILE
 
   Reads a pcap or pcapng capture (gzip-compressed or not) and lists its flows.
 
-  --json     print one JSON document: {"capture": {...}, "flows": [...]}
-  --help     show this help
+  --json      one JSON document: {"capture": {...}, "flows": [...]}
+  --packets   with --json, also "packets": one entry per packet, with Wireshark's analysis flags
+  --csv       flows as CSV
+  --zeek      flows as a Zeek conn.log (TSV)
+  --help      this help
 `;
+
+type Output = 'table' | 'json' | 'csv' | 'zeek';
 
 async function main(argv: string[]): Promise<number> {
   const files: string[] = [];
-  let json = false;
+  let output: Output = 'table';
+  let packets = false;
   for (const a of argv) {
-    if (a === '--json') json = true;
+    if (a === '--json') output = 'json';
+    else if (a === '--csv') output = 'csv';
+    else if (a === '--zeek') output = 'zeek';
+    else if (a === '--packets') packets = true;
     else if (a === '--help' || a === '-h') { process.stdout.write(USAGE); return 0; }
     else if (a.startsWith('-') && a !== '-') { process.stderr.write(`seqack: unknown option ${a}\n${USAGE}`); return 2; }
     else files.push(a);
   }
   if (files.length !== 1) { process.stderr.write(USAGE); return 2; }
+  if (packets && output !== 'json') { process.stderr.write('seqack: --packets goes with --json\n'); return 2; }
   const file = files[0];
   try {
     const st = await stat(file);
@@ -31,22 +44,52 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`seqack: ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
     return 2;
   }
-  const engine = await analyzeFile(file);
+  // Packet records are kept as the core wrote them, and turned into JSON only when printed.
+  const records: Uint8Array[] = [];
+  const engine = await analyzeFile(file, packets
+    ? { onPackets: (v) => { records.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice()); } }
+    : {});
   const capture = { file, ...engine.summary() };
   const report: Report = { capture, flows: engine.flows() };
   const warnings = capture.warnings;
-  if (capture.packets === 0 && warnings.length > 0) {
-    process.stderr.write(`seqack: ${file}: ${warnings[0].message}\n`);
-    if (json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
-    return 2;
+  const nothing = capture.packets === 0 && warnings.length > 0;
+  if (nothing) process.stderr.write(`seqack: ${file}: ${warnings[0].message}\n`);
+  if (output === 'json') await writeJson(report, packets ? records : null, (i) => engine.clientIsB(i));
+  else if (!nothing) {
+    process.stdout.write(output === 'csv' ? formatCsv(report.flows) : output === 'zeek' ? formatZeekLog(report.flows) : formatTable(report));
   }
-  process.stdout.write(json ? JSON.stringify(report, null, 1) + '\n' : formatTable(report));
+  if (nothing) return 2;
   for (const w of warnings) process.stderr.write(`seqack: ${file}: ${formatWarning(w)}\n`);
-  const shown = warnings.length;
   const total = Object.values(capture.warningCounts).reduce((s, n) => s + n, 0);
-  if (total > shown) process.stderr.write(`seqack: ${file}: ${total - shown} more warnings of the same kinds\n`);
+  if (total > warnings.length) process.stderr.write(`seqack: ${file}: ${total - warnings.length} more warnings of the same kinds\n`);
   return total > 0 ? 1 : 0;
 }
+
+/** Writes the document in pieces, so that a million packets do not become one string. */
+async function writeJson(report: Report, records: Uint8Array[] | null, clientIsB: (flow: number) => boolean): Promise<void> {
+  const head = JSON.stringify(report);
+  if (!records) { await write(head + '\n'); return; }
+  await write(head.slice(0, -1) + ',"packets":[');
+  const flows = report.flows;
+  let buf = '';
+  let first = true;
+  for (const chunk of records) {
+    const v = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let i = 0; i < chunk.byteLength / Packet.size; i++) {
+      buf += (first ? '\n' : ',\n') + JSON.stringify(packetJson(readPacket(v, i), flows, clientIsB));
+      first = false;
+      if (buf.length > 1 << 20) { await write(buf); buf = ''; }
+    }
+  }
+  await write(buf + '\n]}\n');
+}
+
+function write(s: string): Promise<void> {
+  return new Promise((resolve) => { if (process.stdout.write(s)) resolve(); else process.stdout.once('drain', resolve); });
+}
+
+// Piped into `head`: stop quietly when the reader goes away.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

@@ -273,6 +273,11 @@ export class Engine {
     return summary;
   }
 
+  /** Whether flow `i`'s client is its endpoint B, the sender of packet records with dir 1. */
+  clientIsB(i: number): boolean {
+    return (this.#view().getUint16(this.#core.flowsPtr() + i * Flow.size + Flow.flags, true) & FlowFlag.clientIsB) !== 0;
+  }
+
   flows(): FlowSummary[] {
     const n = this.flowCount;
     const out = new Array<FlowSummary>(n);

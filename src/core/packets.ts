@@ -26,7 +26,17 @@ export interface PacketRecord {
   /** Transport payload length. */
   len: number;
   window: number;
+  /** Wireshark tcp.analysis flags (layout.ts ANALYSIS_FLAGS bits). */
   analysis: number;
+  dupAckNum: number;
+  dupAckFrame: number;
+  /** The frame this ACK acknowledges, and the time since it (seconds); 0 when none. */
+  acksFrame: number;
+  ackRtt: number;
+  bytesInFlight: number;
+  /** RFC 9293 state of endpoints A and B after this packet (layout.ts TCP_STATES). */
+  stateA: number;
+  stateB: number;
 }
 
 export function readPacket(v: DataView, i: number): PacketRecord {
@@ -50,6 +60,13 @@ export function readPacket(v: DataView, i: number): PacketRecord {
     len: b.getUint32(p + Packet.len, true),
     window: b.getUint32(p + Packet.window, true),
     analysis: b.getUint32(p + Packet.analysis, true),
+    dupAckNum: b.getUint32(p + Packet.dupAckNum, true),
+    dupAckFrame: b.getUint32(p + Packet.dupAckFrame, true),
+    acksFrame: b.getUint32(p + Packet.acksFrame, true),
+    ackRtt: Number(b.getBigInt64(p + Packet.ackRtt, true)) / 1e9,
+    bytesInFlight: b.getUint32(p + Packet.bytesInFlight, true),
+    stateA: b.getUint8(p + Packet.stateA),
+    stateB: b.getUint8(p + Packet.stateB),
   };
 }
 
@@ -60,4 +77,53 @@ export function tcpFlagNames(flags: number): string[] {
   const out: string[] = [];
   for (const i of [8, 7, 6, 5, 4, 3, 2, 1, 0]) if (flags & (1 << i)) out.push(FLAG_NAMES[i]);
   return out;
+}
+
+import { ANALYSIS_FLAGS } from './layout.js';
+import type { FlowSummary } from './engine.js';
+
+/** The names of the Wireshark tcp.analysis flags set in a record's analysis bits. */
+export function analysisNames(bits: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < ANALYSIS_FLAGS.length; i++) if (bits & (1 << i)) out.push(ANALYSIS_FLAGS[i]);
+  return out;
+}
+
+export interface PacketJson {
+  frame: number;
+  time: number;
+  proto: string;
+  stream: number | null;
+  /** Who sent it: the flow's client or server. */
+  dir: 'client' | 'server' | null;
+  flags: string[];
+  seq: number;
+  ack: number;
+  len: number;
+  analysis: string[];
+  dupAckNum?: number;
+  acksFrame?: number;
+  ackRtt?: number;
+  bytesInFlight?: number;
+}
+
+/** A packet as the JSON document lists it, given the flows it belongs to. */
+export function packetJson(r: PacketRecord, flows: FlowSummary[], clientIsB: (flow: number) => boolean): PacketJson {
+  const f = r.flow >= 0 ? flows[r.flow] : null;
+  const j: PacketJson = {
+    frame: r.frame,
+    time: r.time,
+    proto: f ? f.proto : 'other',
+    stream: f ? f.stream : null,
+    dir: f ? ((r.dir === 1) === clientIsB(r.flow) ? 'client' : 'server') : null,
+    flags: r.proto === 6 ? tcpFlagNames(r.tcpFlags) : [],
+    seq: r.seq,
+    ack: r.ack,
+    len: r.len,
+    analysis: analysisNames(r.analysis),
+  };
+  if (r.dupAckNum) j.dupAckNum = r.dupAckNum;
+  if (r.acksFrame) { j.acksFrame = r.acksFrame; j.ackRtt = r.ackRtt; }
+  if (r.bytesInFlight) j.bytesInFlight = r.bytesInFlight;
+  return j;
 }

@@ -63,3 +63,30 @@ export function formatWarning(w: { packet: number; offset: number; code: string;
   const where = w.packet ? `packet ${w.packet} at offset ${w.offset}` : `offset ${w.offset}`;
   return `${where}: ${w.message} [${w.code}]`;
 }
+
+const CSV_COLUMNS = ['stream', 'proto', 'client_ip', 'client_port', 'server_ip', 'server_port', 'first', 'last',
+  'duration', 'client_packets', 'server_packets', 'client_bytes', 'server_bytes', 'midstream', 'conn_state',
+  'history', 'initial_rtt', 'completeness', 'handshake', 'teardown', 'retransmissions', 'lost_segments',
+  'duplicate_acks', 'zero_windows', 'resets'];
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per flow, with a header row. */
+export function formatCsv(flows: FlowSummary[]): string {
+  const rows = [CSV_COLUMNS.join(',')];
+  for (const f of flows) {
+    const t = f.tcp;
+    rows.push([
+      f.stream, f.proto, f.client.ip, f.client.port, f.server.ip, f.server.port, f.first, f.last, f.duration,
+      f.packets.client, f.packets.server, f.bytes.client, f.bytes.server, f.midstream, t?.connState, t?.history,
+      t?.initialRtt, t?.completeness, t?.handshake.outcome, t?.teardown.outcome, t?.analysis.retransmission,
+      t?.analysis.lost_segment, t?.analysis.duplicate_ack, t?.analysis.zero_window,
+      t ? (t.client.rst?.count ?? 0) + (t.server.rst?.count ?? 0) : undefined,
+    ].map(csvCell).join(','));
+  }
+  return rows.join('\n') + '\n';
+}
