@@ -6,6 +6,8 @@ export let offset: u64 = 0;      // file offset of the record
 export let time: i64 = 0;        // nanoseconds since the epoch
 export let wireLen: u32 = 0;     // frame length on the wire
 export let capLen: u32 = 0;      // bytes captured
+export let data: usize = 0;      // the frame's first byte
+let reportedEnd: usize = 0;      // where the packet ends as far as its outer headers say
 
 // network layer (innermost IP header)
 export let family: u8 = 0;       // 0: none, 4, 6
@@ -41,8 +43,9 @@ export const sackBuf: usize = heap.alloc(4 * 8);
 export let icmpType: u32 = 0;
 export let icmpCode: u32 = 0;
 
-export function setFrame(f: u32, off: u64, t: i64, wire: u32, cap: u32): void {
-  frame = f; offset = off; time = t; wireLen = wire; capLen = cap;
+export function setFrame(f: u32, off: u64, t: i64, wire: u32, cap: u32, start: usize): void {
+  frame = f; offset = off; time = t; wireLen = wire; capLen = cap; data = start;
+  reportedEnd = start + wire;
   family = 0; ipProto = 0; laterFragment = false; hasTransport = false; payloadLen = 0;
   sport = 0; dport = 0; tcpFlags = 0; seq = 0; ack = 0; window = 0;
 }
@@ -75,3 +78,14 @@ export function addSack(left: u32, right: u32): void {
 }
 
 export function setIcmp(t: u32, c: u32): void { icmpType = t; icmpCode = c; }
+
+// Bytes from `p` to the end of the packet as the wire and the outer headers report it (Wireshark's
+// reported length of a tvb): an inner header's length field cannot claim more.
+export function wireRoom(p: usize): u32 {
+  return p < reportedEnd ? <u32>(reportedEnd - p) : 0;
+}
+
+// An outer header (PPPoE) says its payload ends at `end`.
+export function limitReported(end: usize): void {
+  if (end < reportedEnd) reportedEnd = end;
+}

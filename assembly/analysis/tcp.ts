@@ -22,7 +22,7 @@ import * as pkt from "../packet";
 @inline const MAX_UNACKED: u32 = 10000;
 // A fast retransmission follows the duplicate ACKs within 20 ms.
 // @ts-ignore: decorator
-@inline const FAST_RTX_NS: i64 = 20_000_000;
+@inline const FAST_RTX_NS: u64 = 20_000_000;
 // Out-of-order threshold when the initial RTT is unknown: 3 ms.
 // @ts-ignore: decorator
 @inline const OOO_DEFAULT_NS: i64 = 3_000_000;
@@ -87,7 +87,8 @@ export function newTcp(): u32 {
   t.closer = NONE;
   for (let d: u32 = 0; d < 2; d++) {
     let s = sideOf(t, d);
-    s.winScale = -1; s.firstAck = 1; s.validBif = 1; s.segHead = NONE;
+    // Wireshark starts a direction's window at G_MAXUINT32: not zero, and unlike any real one
+    s.winScale = -1; s.firstAck = 1; s.validBif = 1; s.segHead = NONE; s.window = 0xFFFFFFFF;
     s.mss = -1; s.wscale = -1; s.finFrame = NONE; s.rstFrame = NONE; s.minWindow = 0xFFFFFFFF;
   }
   zeekBegin(changetype<usize>(t) + ZEEK_OFFSET);
@@ -123,17 +124,25 @@ function countBits(t: TcpFlow, b: u32): void {
   }
 }
 
-// One TCP packet of flow `t`, sent by side `d`. `first`: the flow's first packet. `reused`: it
-// opened a flow on reused ports.
-export function analyze(t: TcpFlow, d: u32, first: bool, reused: bool, base: u32): void {
+// What the flow tracker found before the analysis (Wireshark does it while finding the conversation).
+export const enum Syn {
+  none = 0,
+  reusedFlow = 1,   // a pure SYN with a new ISN opened a new flow on the same ports
+  rebased = 2,      // a SYN+ACK with a new ISN moved its direction's base_seq
+  repeated = 3,     // a pure SYN with the known ISN: nextseq goes back (issue 17616)
+}
+
+// One TCP packet of flow `t`, sent by side `d`. `first`: the flow's first packet. `base`: the
+// direction's base_seq, for bytes in flight.
+export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): void {
   let fwd = sideOf(t, d), rev = sideOf(t, d ^ 1);
   let seq = pkt.seq, ack = pkt.ack, seglen = pkt.payloadLen, flags = pkt.tcpFlags, window = pkt.window;
   let now = pkt.time, frame = pkt.frame;
-  let b: u32 = reused ? Bit.reused_ports : 0;
+  let b: u32 = syn == Syn.reusedFlow || syn == Syn.rebased ? Bit.reused_ports : 0;
   dupAckNum = 0; dupAckFrame = 0; acksFrame = 0; ackRtt = 0; bytesInFlight = 0;
+  if (syn == Syn.repeated) fwd.nextseq = fwd.maxseqtobeacked;
 
-  completeness(t, first, flags, seglen);
-  initialRtt(t, flags, now);
+  completeness(t, first, syn == Syn.reusedFlow, flags, seglen);
   handshake(t, fwd, d, flags, seq, seglen, now, frame);
 
   if (flags & ACK) rev.validBif = 1;
@@ -178,7 +187,7 @@ export function analyze(t: TcpFlow, d: u32, first: bool, reused: bool, base: u32
   }
   // 11. ACKed unseen segment
   if (rev.maxseqtobeacked != 0 && gt(ack, rev.maxseqtobeacked) && (flags & ACK) != 0) {
-    if (rev.maxseqtobeacked > rev.nextseq) { // Wireshark compares these unsigned, not modulo 2^32
+    if (lt(rev.maxseqtobeacked, rev.nextseq)) {
       rev.maxseqtobeacked = rev.nextseq;
       b |= Bit.ack_lost_segment;
     } else {
@@ -193,12 +202,12 @@ export function analyze(t: TcpFlow, d: u32, first: bool, reused: bool, base: u32
     if (seglen > 1 && fwd.nextseq - 1 == seq) notAdvanced = false;
     if (seglen > 0 && rev.lastack != 0 && le(seq + seglen, rev.lastack)) {
       b |= Bit.spurious_retransmission | Bit.retransmission;
-    } else if (notAdvanced && rev.dupacknum >= 2 && rev.lastack == seq && now - rev.lastackTime < FAST_RTX_NS) {
+    } else if (notAdvanced && rev.dupacknum >= 2 && rev.lastack == seq && since(rev.lastackTime, now) < FAST_RTX_NS) {
       b |= Bit.fast_retransmission | Bit.retransmission;
     } else {
       let threshold = t.firstRtt != 0 ? t.firstRtt : OOO_DEFAULT_NS;
       let end = seq + seglen + ((flags & (SYN | FIN)) ? 1 : 0);
-      if (notAdvanced && now - fwd.nextseqTime < threshold && fwd.nextseq != end) b |= Bit.out_of_order;
+      if (notAdvanced && since(fwd.nextseqTime, now) < <u64>threshold && fwd.nextseq != end) b |= Bit.out_of_order;
       else if (notAdvanced) b |= Bit.retransmission;
     }
   }
@@ -248,8 +257,15 @@ export function analyze(t: TcpFlow, d: u32, first: bool, reused: bool, base: u32
   // the SACK blocks of this packet count against the other side's bytes in flight from now on
   if (pkt.sackCount > 0) sack(fwd, ack);
 
-  if (!(flags & SYN) && (flags & ACK)) fwd.firstAck = 0;
-  if (flags & SYN) windowScaling(fwd, rev, flags);
+  // after the analysis, as Wireshark's dissector does them
+  if (pkt.optWscale >= 0) fwd.winScale = pkt.optWscale > 14 ? 14 : pkt.optWscale;
+  if (flags & SYN) {
+    windowScaling(fwd, rev, flags);
+    fwd.firstAck = 1;
+  } else if (flags & ACK) {
+    fwd.firstAck = 0;
+  }
+  initialRtt(t, flags, now);
 
   stats(fwd, b, seglen, flags, window);
   endpointStates(t, d, flags, seq, ack, seglen, now, frame);
@@ -311,9 +327,12 @@ function sack(fwd: TcpSide, ack: u32): void {
   if (dsack) fwd.dsackPackets++;
 }
 
+// Time since `then`, unsigned as Wireshark computes it: a clock going backwards is "long ago".
+// @ts-ignore: decorator
+@inline function since(then: i64, now: i64): u64 { return <u64>(now - then); }
+
 // Wireshark's verify_tcp_window_scaling: a SYN without the option means neither side scales.
 function windowScaling(fwd: TcpSide, rev: TcpSide, flags: u32): void {
-  if (pkt.optWscale >= 0) fwd.winScale = pkt.optWscale > 14 ? 14 : pkt.optWscale;
   if (fwd.winScale == -1) {
     fwd.winScale = -2;
     rev.winScale = -2;
@@ -322,30 +341,33 @@ function windowScaling(fwd: TcpSide, rev: TcpSide, flags: u32): void {
   }
 }
 
-// tcp.completeness, Wireshark 4.0: the first packet counts only when it is a pure SYN.
-function completeness(t: TcpFlow, first: bool, flags: u32, seglen: u32): void {
+// tcp.completeness, Wireshark 4.0: a new conversation counts only a pure SYN (with data: fast open);
+// one opened on reused ports starts at 1.
+function completeness(t: TcpFlow, first: bool, reused: bool, flags: u32, seglen: u32): void {
   let c = t.completeness;
-  if (first) {
+  if (reused) {
+    c = 1;
+  } else if (first) {
     if ((flags & (SYN | ACK)) == SYN) {
       c |= 1;
       if (seglen > 0) c |= 8;
     }
   } else {
     if ((flags & (SYN | ACK)) == (SYN | ACK)) c |= 2;
-    else if ((flags & (SYN | ACK)) == SYN) c |= 1;
-    if ((flags & ACK) && !(flags & SYN)) c |= seglen > 0 ? 8 : 4;
+    if ((flags & (SYN | ACK)) == ACK) c |= seglen > 0 ? 8 : 4;
     if ((flags & (FIN | ACK)) == (FIN | ACK)) c |= 16;
     if (flags & RST) c |= 32;
   }
   t.completeness = c;
 }
 
-// tcp.analysis.initial_rtt: from the most recent pure SYN to the first later non-SYN ACK.
+// tcp.analysis.initial_rtt: from the most recent pure SYN to the first pure ACK after it. A zero
+// delta leaves it unset, as in Wireshark.
 function initialRtt(t: TcpFlow, flags: u32, now: i64): void {
   if ((flags & (SYN | ACK)) == SYN) t.lastSynTime = now;
-  else if (!(flags & SYN) && (flags & ACK) && t.firstRtt == 0 && t.lastSynTime != 0 && !t.rttSet) {
+  else if ((flags & (SYN | ACK)) == ACK && t.lastSynTime != 0 && t.firstRtt == 0) {
     t.firstRtt = now - t.lastSynTime;
-    t.rttSet = 1;
+    t.rttSet = t.firstRtt != 0 ? 1 : 0;
   }
 }
 

@@ -24,7 +24,7 @@ export function frame(data: usize, capLen: u32, wireLen: u32, time: i64, linkTyp
   if (frames == 1) firstTime = time;
   if (time > lastTime || frames == 1) lastTime = time;
   store<u64>(linkSlot, load<u64>(linkSlot, 8) + 1, 8);
-  pkt.setFrame(frames, offset, time, wireLen, capLen);
+  pkt.setFrame(frames, offset, time, wireLen, capLen, data);
   decodeLink(linkType, data, capLen);
   track();
 }

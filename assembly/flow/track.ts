@@ -1,6 +1,6 @@
 import { Flow, NONE, REUSED, BASE_A, BASE_B } from "./flow";
 import { lookup, create, dir, flowAt } from "./table";
-import { analyze, newTcp, tcpAt, bits, dupAckNum, dupAckFrame, acksFrame, ackRtt, bytesInFlight } from "../analysis/tcp";
+import { analyze, Syn, newTcp, tcpAt, bits, dupAckNum, dupAckFrame, acksFrame, ackRtt, bytesInFlight } from "../analysis/tcp";
 import { TcpFlow, TcpSide } from "../analysis/tcp-flow";
 import * as pkt from "../packet";
 
@@ -41,13 +41,19 @@ export function track(): void {
   if (pkt.family != 0 && !pkt.laterFragment && keyed) {
     idx = lookup();
     d = dir;
-    let reused = false;
+    let syn = Syn.none;
     let first = false;
-    if (idx != NONE && pkt.ipProto == 6 && reusesPorts(flowAt(idx), d)) {
-      idx = create();
-      reused = first = idx != NONE;
-      if (reused) flowAt(idx).flags |= REUSED;
-      d = 0;
+    if (idx != NONE && pkt.ipProto == 6 && (pkt.tcpFlags & (SYN | ACK)) == SYN) {
+      let f = flowAt(idx);
+      let set = (f.flags & (d == 0 ? BASE_A : BASE_B)) != 0;
+      if (set && (d == 0 ? f.baseSeqA : f.baseSeqB) != pkt.seq) {
+        // Wireshark 4.0: a pure SYN with a new ISN starts a new conversation on the same ports
+        idx = create();
+        if (idx != NONE) { flowAt(idx).flags |= REUSED; syn = Syn.reusedFlow; first = true; }
+        d = 0;
+      } else if (set) {
+        syn = Syn.repeated;
+      }
     } else if (idx == NONE) {
       idx = create();
       first = idx != NONE;
@@ -56,9 +62,9 @@ export function track(): void {
     if (idx != NONE) {
       let f = flowAt(idx);
       if (first) f.tcp = pkt.ipProto == 6 ? newTcp() : NONE;
-      count(f, d);
+      if (count(f, d)) syn = Syn.rebased;
       if (f.tcp != NONE) {
-        analyze(tcpAt(f.tcp), d, first, reused, d == 0 ? f.baseSeqA : f.baseSeqB);
+        analyze(tcpAt(f.tcp), d, first, syn, d == 0 ? f.baseSeqA : f.baseSeqB);
         analysed = true;
       }
     }
@@ -66,15 +72,9 @@ export function track(): void {
   if (emit) record(idx, d, analysed);
 }
 
-// Wireshark 4.0: a pure SYN whose seq differs from its direction's base_seq starts a new conversation
-// on the same ports; the same seq is a retransmitted SYN.
-function reusesPorts(f: Flow, d: u32): bool {
-  if ((pkt.tcpFlags & (SYN | ACK)) != SYN) return false;
-  if (d == 0) return (f.flags & BASE_A) != 0 && f.baseSeqA != pkt.seq;
-  return (f.flags & BASE_B) != 0 && f.baseSeqB != pkt.seq;
-}
-
-function count(f: Flow, d: u32): void {
+// Counts the packet. Returns true when a SYN+ACK with a new ISN moved its direction's base_seq
+// (Wireshark 4.0 flags it reused_ports, issue 16944).
+function count(f: Flow, d: u32): bool {
   f.last = pkt.time;
   f.lastFrame = pkt.frame;
   if (d == 0) {
@@ -82,13 +82,18 @@ function count(f: Flow, d: u32): void {
   } else {
     f.pktsB++; f.bytesB += pkt.wireLen; f.payB += pkt.payloadLen;
   }
-  if (pkt.ipProto != 6 || !pkt.hasTransport) return;
+  if (pkt.ipProto != 6 || !pkt.hasTransport) return false;
   let flags = <u16>pkt.tcpFlags;
   if (d == 0) f.tcpFlagsA |= flags; else f.tcpFlagsB |= flags;
   // Relative sequence numbers start from base_seq: the ISN of a SYN, else the first seq - 1; the
   // other direction's base comes from the first ACK as ack - 1.
   let mine = d == 0 ? BASE_A : BASE_B;
   let theirs = d == 0 ? BASE_B : BASE_A;
+  let rebased = false;
+  if ((flags & (SYN | ACK)) == (SYN | ACK) && (f.flags & mine) && (d == 0 ? f.baseSeqA : f.baseSeqB) != pkt.seq) {
+    if (d == 0) f.baseSeqA = pkt.seq; else f.baseSeqB = pkt.seq;
+    rebased = true;
+  }
   if (!(f.flags & mine)) {
     let base = (flags & SYN) ? pkt.seq : pkt.seq - 1;
     if (d == 0) f.baseSeqA = base; else f.baseSeqB = base;
@@ -98,6 +103,7 @@ function count(f: Flow, d: u32): void {
     if (d == 0) f.baseSeqB = pkt.ack - 1; else f.baseSeqA = pkt.ack - 1;
     f.flags |= theirs;
   }
+  return rebased;
 }
 
 function record(idx: u32, d: u32, analysed: bool): void {

@@ -50,7 +50,12 @@ export function ethertype(type: u32, p: usize, len: u32): void {
       case 0x8864: { // PPPoE session: ver/type 1 | code 1 | session 2 | length 2 | PPP protocol 2
         if (len < 8) { warn(Warn.truncated_link_header, pkt.frame, pkt.offset, 1); return; }
         if (!deeper()) return;
-        pppProtocol(be16(p + 6), p + 8, len - 8);
+        // its length field (PPP protocol included) ends the payload before any Ethernet padding
+        let plen = be16(p + 4);
+        let room = len - 8;
+        if (plen >= 2 && plen - 2 < room) room = plen - 2;
+        pkt.limitReported(p + 8 + (plen >= 2 ? plen - 2 : 0));
+        pppProtocol(be16(p + 6), p + 8, room);
         return;
       }
       case 0x6558: { // transparent Ethernet bridging, inside GRE

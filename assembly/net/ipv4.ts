@@ -16,6 +16,9 @@ export function ipv4(p: usize, len: u32): void {
   // A total length of 0 comes from TCP segmentation offload: the capture holds the real size.
   if (total == 0) total = len;
   else if (total < ihl) { warn(Warn.bad_ipv4_total_len, pkt.frame, pkt.offset, total); return; }
+  // A frame cut short on the wire (not by the snaplen) ends the packet early, whatever IP says.
+  let room = pkt.wireRoom(p);
+  if (total > room && room >= ihl) total = room;
   let proto = load<u8>(p, 9);
   pkt.setIp(4, p + 12, p + 16, proto, load<u8>(p, 8));
   if ((be16(p + 6) & 0x1FFF) != 0) { // not the first fragment: no transport header here

@@ -13,6 +13,8 @@ export function ipv6(p: usize, len: u32): void {
   let payload = be16(p + 4);
   // 0: a jumbogram or segmentation offload; the capture holds the real size.
   let total: u32 = payload == 0 ? len : payload + 40;
+  let room = pkt.wireRoom(p); // a frame cut short on the wire ends the packet early
+  if (total > room && room >= 40) total = room;
   let captured = total < len ? total : len;
   let next = <u32>load<u8>(p, 6);
   pkt.setIp(6, p + 8, p + 24, <u8>next, load<u8>(p, 7));

@@ -1,0 +1,171 @@
+// Agreement with TShark 4.0.17, from its recorded per-packet output (test/fixtures/oracle/wireshark,
+// made by the command in test/fixtures/README.md): per-packet tcp.analysis flags, tcp.stream,
+// per-stream packet and byte totals, and initial RTT.
+
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { analyzeFile } from '../../src/core/node.js';
+import { readPacket, type PacketRecord } from '../../src/core/packets.js';
+import { Packet, ANALYSIS_FLAGS } from '../../src/core/layout.js';
+
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+export const ORACLE_DIR = process.env.SEQACK_ORACLE ?? join(FIXTURES, "oracle", "wireshark");
+export const CORPUS_DIR = process.env.SEQACK_CORPUS ?? join(FIXTURES, "corpus");
+
+export type Flag = (typeof ANALYSIS_FLAGS)[number];
+
+export interface Counts { tp: number; fp: number; fn: number }
+
+export interface CaptureAgreement {
+  capture: string;
+  packets: number;            // TCP packets in tshark's output
+  flags: Record<Flag, Counts>;
+  streamsEqual: number;       // packets whose tcp.stream is ours
+  streams: number;            // tshark streams
+  streamTotalsEqual: number;  // streams whose packet and byte totals are ours
+  rtts: number;               // streams where tshark printed an initial RTT
+  rttsEqual: number;          // ... and ours is within 1 µs
+  seqAckEqual: number;        // packets whose relative seq and ack are ours
+  mismatches: string[];       // the first few, for people
+}
+
+/** The oracle TSVs with the capture each one describes. */
+export function oracleCases(): { tsv: string; capture: string }[] {
+  const captures = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else captures.set(relative(CORPUS_DIR, p).split('/').join('_'), p);
+    }
+  };
+  walk(CORPUS_DIR);
+  return readdirSync(ORACLE_DIR)
+    .filter((f) => /\.tsv(\.gz)?$/.test(f) && !f.startsWith('SUMMARY'))
+    .map((f) => ({ tsv: join(ORACLE_DIR, f), capture: captures.get(f.replace(/\.tsv(\.gz)?$/, '')) ?? '' }))
+    .filter((c) => c.capture && existsSync(c.capture))
+    .sort((a, b) => a.capture.localeCompare(b.capture));
+}
+
+function readTsv(path: string): Record<string, string>[] {
+  const raw = readFileSync(path);
+  const text = (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+  const lines = text.split('\n').filter((l) => l.length > 0);
+  const header = lines[0].split('\t');
+  return lines.slice(1).map((l) => {
+    const cells = l.split('\t');
+    const row: Record<string, string> = {};
+    // Tunnelled packets carry several comma-joined values; the innermost is last.
+    header.forEach((h, i) => { const v = cells[i] ?? ''; row[h] = v.includes(',') ? v.slice(v.lastIndexOf(',') + 1) : v; });
+    return row;
+  });
+}
+
+export async function compareCapture(tsv: string, capture: string): Promise<CaptureAgreement> {
+  const rows = readTsv(tsv);
+  const ours = new Map<number, PacketRecord>();
+  const engine = await analyzeFile(capture, {
+    onPackets: (v, n) => { for (let i = 0; i < n; i++) { const r = readPacket(v, i); ours.set(r.frame, r); } },
+  });
+  const flows = engine.flows();
+  const flags = Object.fromEntries(ANALYSIS_FLAGS.map((f) => [f, { tp: 0, fp: 0, fn: 0 }])) as Record<Flag, Counts>;
+  const a: CaptureAgreement = {
+    capture: relative(CORPUS_DIR, capture), packets: rows.length, flags, streamsEqual: 0, streams: 0,
+    streamTotalsEqual: 0, rtts: 0, rttsEqual: 0, seqAckEqual: 0, mismatches: [],
+  };
+  const theirStreams = new Map<number, { packets: number; bytes: number; rtt: number | null; ours: Set<number> }>();
+  for (const row of rows) {
+    const frame = Number(row['frame.number']);
+    const r = ours.get(frame);
+    const ourFlow = r && r.flow >= 0 && r.proto === 6 ? flows[r.flow] : null;
+    const stream = Number(row['tcp.stream']);
+    if (ourFlow && ourFlow.stream === stream) a.streamsEqual++;
+    else if (a.mismatches.length < 8) a.mismatches.push(`frame ${frame}: tcp.stream ${stream}, ours ${ourFlow?.stream ?? 'none'}`);
+    let s = theirStreams.get(stream);
+    if (!s) theirStreams.set(stream, s = { packets: 0, bytes: 0, rtt: null, ours: new Set() });
+    s.packets++;
+    s.bytes += r?.wireLen ?? 0;
+    if (ourFlow) s.ours.add(r!.flow);
+    if (row['tcp.analysis.initial_rtt']) s.rtt = Number(row['tcp.analysis.initial_rtt']);
+    if (r && String(r.seq) === row['tcp.seq'] && (row['tcp.ack'] === '' || String(r.ack) === row['tcp.ack'])) a.seqAckEqual++;
+    const bits = r && r.proto === 6 ? r.analysis : 0;
+    ANALYSIS_FLAGS.forEach((name, i) => {
+      const theirs = row[`tcp.analysis.${name}`] === '1';
+      const mine = (bits & (1 << i)) !== 0;
+      if (theirs && mine) flags[name].tp++;
+      else if (mine) { flags[name].fp++; if (a.mismatches.length < 8) a.mismatches.push(`frame ${frame}: ours ${name}, tshark not`); }
+      else if (theirs) { flags[name].fn++; if (a.mismatches.length < 8) a.mismatches.push(`frame ${frame}: tshark ${name}, ours not`); }
+    });
+  }
+  for (const [stream, s] of theirStreams) {
+    a.streams++;
+    const mine = s.ours.size === 1 ? flows[[...s.ours][0]] : null;
+    if (mine && mine.stream === stream && mine.packets.client + mine.packets.server === s.packets
+      && mine.bytes.client + mine.bytes.server === s.bytes) a.streamTotalsEqual++;
+    if (s.rtt !== null) {
+      a.rtts++;
+      const ours = mine?.tcp?.initialRtt ?? null;
+      if (ours !== null && Math.abs(ours - s.rtt) <= 1e-6) a.rttsEqual++;
+      else if (a.mismatches.length < 8) a.mismatches.push(`stream ${stream}: initial_rtt ${s.rtt}, ours ${ours}`);
+    }
+  }
+  return a;
+}
+
+export function f1(c: Counts): number {
+  return c.tp === 0 ? (c.fp === 0 && c.fn === 0 ? 1 : 0) : (2 * c.tp) / (2 * c.tp + c.fp + c.fn);
+}
+
+export interface Agreement {
+  captures: CaptureAgreement[];
+  flags: Record<Flag, Counts>;
+  microF1: number;
+  packets: number;
+  streamsEqual: number;
+  streams: number;
+  streamTotalsEqual: number;
+  rtts: number;
+  rttsEqual: number;
+  seqAckEqual: number;
+}
+
+export async function compareAll(): Promise<Agreement> {
+  const captures: CaptureAgreement[] = [];
+  for (const c of oracleCases()) captures.push(await compareCapture(c.tsv, c.capture));
+  const flags = Object.fromEntries(ANALYSIS_FLAGS.map((f) => [f, { tp: 0, fp: 0, fn: 0 }])) as Record<Flag, Counts>;
+  const total: Counts = { tp: 0, fp: 0, fn: 0 };
+  const sum = (k: keyof CaptureAgreement) => captures.reduce((s, c) => s + (c[k] as number), 0);
+  for (const c of captures) {
+    for (const f of ANALYSIS_FLAGS) {
+      for (const k of ['tp', 'fp', 'fn'] as const) { flags[f][k] += c.flags[f][k]; total[k] += c.flags[f][k]; }
+    }
+  }
+  return {
+    captures, flags, microF1: f1(total), packets: sum('packets'), streamsEqual: sum('streamsEqual'),
+    streams: sum('streams'), streamTotalsEqual: sum('streamTotalsEqual'), rtts: sum('rtts'),
+    rttsEqual: sum('rttsEqual'), seqAckEqual: sum('seqAckEqual'),
+  };
+}
+
+export function formatAgreement(g: Agreement): string {
+  const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(2) + '%' : '-');
+  const lines = ['tcp.analysis flag            tshark   ours    both      F1'];
+  for (const f of ANALYSIS_FLAGS) {
+    const c = g.flags[f];
+    lines.push(`${f.padEnd(26)} ${String(c.tp + c.fn).padStart(8)} ${String(c.tp + c.fp).padStart(6)} ${String(c.tp).padStart(7)} ${f1(c).toFixed(4).padStart(7)}`);
+  }
+  lines.push(`micro-F1 over all flags: ${g.microF1.toFixed(4)}`);
+  lines.push(`tcp.stream equal:        ${g.streamsEqual}/${g.packets} packets (${pct(g.streamsEqual, g.packets)})`);
+  lines.push(`stream totals equal:     ${g.streamTotalsEqual}/${g.streams} streams (${pct(g.streamTotalsEqual, g.streams)})`);
+  lines.push(`initial RTT within 1 µs: ${g.rttsEqual}/${g.rtts} streams (${pct(g.rttsEqual, g.rtts)})`);
+  lines.push(`relative seq/ack equal:  ${g.seqAckEqual}/${g.packets} packets (${pct(g.seqAckEqual, g.packets)})`);
+  lines.push('', 'per capture: packets, flags F1, streams equal, RTTs equal');
+  for (const c of g.captures) {
+    const t: Counts = { tp: 0, fp: 0, fn: 0 };
+    for (const f of ANALYSIS_FLAGS) for (const k of ['tp', 'fp', 'fn'] as const) t[k] += c.flags[f][k];
+    lines.push(`  ${c.capture.padEnd(58)} ${String(c.packets).padStart(6)}  F1 ${f1(t).toFixed(4)}  ${pct(c.streamsEqual, c.packets).padStart(8)}  ${c.rttsEqual}/${c.rtts}`);
+    for (const m of f1(t) < 1 || c.streamsEqual < c.packets || c.rttsEqual < c.rtts ? c.mismatches.slice(0, 4) : []) lines.push(`      ${m}`);
+  }
+  return lines.join('\n');
+}
