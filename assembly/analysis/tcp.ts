@@ -141,6 +141,7 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
   let b: u32 = syn == Syn.reusedFlow || syn == Syn.rebased ? Bit.reused_ports : 0;
   dupAckNum = 0; dupAckFrame = 0; acksFrame = 0; ackRtt = 0; bytesInFlight = 0;
   if (syn == Syn.repeated) fwd.nextseq = fwd.maxseqtobeacked;
+  fwd.sackBytes = 0; // a packet's SACK blocks count only until its sender's next packet
 
   completeness(t, first, syn == Syn.reusedFlow, flags, seglen);
   handshake(t, fwd, d, flags, seq, seglen, now, frame);
@@ -317,7 +318,7 @@ function sack(fwd: TcpSide, ack: u32): void {
   let dsack = false;
   for (let k: u32 = 0; k < pkt.sackCount; k++) {
     let left = load<u32>(pkt.sackBuf + <usize>(k * 8)), right = load<u32>(pkt.sackBuf + <usize>(k * 8), 4);
-    total += right - left;
+    if (k < 3) total += right - left; // Wireshark keeps three blocks (MAX_TCP_SACK_RANGES - 1)
     // RFC 2883: a first block below the cumulative ACK reports a duplicate
     if (k == 0 && le(right, ack)) dsack = true;
   }

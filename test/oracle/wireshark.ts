@@ -27,8 +27,15 @@ export interface CaptureAgreement {
   rtts: number;               // streams where tshark printed an initial RTT
   rttsEqual: number;          // ... and ours is within 1 µs
   seqAckEqual: number;        // packets whose relative seq and ack are ours
+  /** Per-packet values tshark printed, and how many of them are ours. */
+  details: Record<Detail, { total: number; equal: number }>;
+  completeness: number;       // streams in SUMMARY.tsv
+  completenessEqual: number;
   mismatches: string[];       // the first few, for people
 }
+
+export const DETAILS = ['duplicate_ack_num', 'duplicate_ack_frame', 'acks_frame', 'ack_rtt', 'bytes_in_flight'] as const;
+export type Detail = (typeof DETAILS)[number];
 
 /** The oracle TSVs with the capture each one describes. */
 export function oracleCases(): { tsv: string; capture: string }[] {
@@ -73,9 +80,19 @@ export async function compareCapture(tsv: string, capture: string): Promise<Capt
   const a: CaptureAgreement = {
     capture: relative(CORPUS_DIR, capture), packets: rows.length, flags, streamsEqual: 0, streams: 0,
     streamTotalsEqual: 0, rtts: 0, rttsEqual: 0, seqAckEqual: 0, mismatches: [],
+    details: Object.fromEntries(DETAILS.map((d) => [d, { total: 0, equal: 0 }])) as CaptureAgreement['details'],
+    completeness: 0, completenessEqual: 0,
   };
+  const detail = (name: Detail, theirs: string, mine: number | undefined, close = false) => {
+    if (theirs === '') return;
+    const d = a.details[name];
+    d.total++;
+    if (mine !== undefined && (close ? Math.abs(Number(theirs) - mine) <= 1e-6 : Number(theirs) === mine)) d.equal++;
+    else if (a.mismatches.length < 8) a.mismatches.push(`frame ${row['frame.number']}: ${name} ${theirs}, ours ${mine}`);
+  };
+  let row: Record<string, string> = {};
   const theirStreams = new Map<number, { packets: number; bytes: number; rtt: number | null; ours: Set<number> }>();
-  for (const row of rows) {
+  for (row of rows) {
     const frame = Number(row['frame.number']);
     const r = ours.get(frame);
     const ourFlow = r && r.flow >= 0 && r.proto === 6 ? flows[r.flow] : null;
@@ -89,6 +106,11 @@ export async function compareCapture(tsv: string, capture: string): Promise<Capt
     if (ourFlow) s.ours.add(r!.flow);
     if (row['tcp.analysis.initial_rtt']) s.rtt = Number(row['tcp.analysis.initial_rtt']);
     if (r && String(r.seq) === row['tcp.seq'] && (row['tcp.ack'] === '' || String(r.ack) === row['tcp.ack'])) a.seqAckEqual++;
+    detail('duplicate_ack_num', row['tcp.analysis.duplicate_ack_num'], r?.dupAckNum);
+    detail('duplicate_ack_frame', row['tcp.analysis.duplicate_ack_frame'], r?.dupAckFrame);
+    detail('acks_frame', row['tcp.analysis.acks_frame'], r?.acksFrame);
+    detail('ack_rtt', row['tcp.analysis.ack_rtt'], r?.ackRtt, true);
+    detail('bytes_in_flight', row['tcp.analysis.bytes_in_flight'], r?.bytesInFlight);
     const bits = r && r.proto === 6 ? r.analysis : 0;
     ANALYSIS_FLAGS.forEach((name, i) => {
       const theirs = row[`tcp.analysis.${name}`] === '1';
@@ -110,7 +132,26 @@ export async function compareCapture(tsv: string, capture: string): Promise<Capt
       else if (a.mismatches.length < 8) a.mismatches.push(`stream ${stream}: initial_rtt ${s.rtt}, ours ${ours}`);
     }
   }
+  const key = relative(CORPUS_DIR, capture).split('/').join('_');
+  for (const s of summary().filter((x) => x.file === key)) {
+    a.completeness++;
+    const mine = flows.find((f) => f.proto === 'tcp' && f.stream === s.stream);
+    if (mine?.tcp?.completeness === s.completeness) a.completenessEqual++;
+    else if (a.mismatches.length < 8) a.mismatches.push(`stream ${s.stream}: completeness ${s.completeness}, ours ${mine?.tcp?.completeness}`);
+  }
   return a;
+}
+
+let summaryRows: { file: string; stream: number; completeness: number }[] | null = null;
+/** SUMMARY.tsv: tshark's final tcp.completeness per stream. */
+function summary() {
+  if (!summaryRows) {
+    const path = readdirSync(ORACLE_DIR).find((f) => f.startsWith('SUMMARY'));
+    summaryRows = path ? readTsv(join(ORACLE_DIR, path)).map((r) => ({
+      file: r['file'], stream: Number(r['tcp.stream']), completeness: Number(r['completeness_final']),
+    })) : [];
+  }
+  return summaryRows;
 }
 
 export function f1(c: Counts): number {
@@ -128,6 +169,9 @@ export interface Agreement {
   rtts: number;
   rttsEqual: number;
   seqAckEqual: number;
+  details: CaptureAgreement['details'];
+  completeness: number;
+  completenessEqual: number;
 }
 
 export async function compareAll(): Promise<Agreement> {
@@ -145,6 +189,11 @@ export async function compareAll(): Promise<Agreement> {
     captures, flags, microF1: f1(total), packets: sum('packets'), streamsEqual: sum('streamsEqual'),
     streams: sum('streams'), streamTotalsEqual: sum('streamTotalsEqual'), rtts: sum('rtts'),
     rttsEqual: sum('rttsEqual'), seqAckEqual: sum('seqAckEqual'),
+    details: Object.fromEntries(DETAILS.map((d) => [d, {
+      total: captures.reduce((s, c) => s + c.details[d].total, 0),
+      equal: captures.reduce((s, c) => s + c.details[d].equal, 0),
+    }])) as CaptureAgreement['details'],
+    completeness: sum('completeness'), completenessEqual: sum('completenessEqual'),
   };
 }
 
@@ -160,12 +209,17 @@ export function formatAgreement(g: Agreement): string {
   lines.push(`stream totals equal:     ${g.streamTotalsEqual}/${g.streams} streams (${pct(g.streamTotalsEqual, g.streams)})`);
   lines.push(`initial RTT within 1 µs: ${g.rttsEqual}/${g.rtts} streams (${pct(g.rttsEqual, g.rtts)})`);
   lines.push(`relative seq/ack equal:  ${g.seqAckEqual}/${g.packets} packets (${pct(g.seqAckEqual, g.packets)})`);
+  lines.push(`tcp.completeness equal:  ${g.completenessEqual}/${g.completeness} streams (${pct(g.completenessEqual, g.completeness)})`);
+  for (const d of DETAILS) {
+    const x = g.details[d];
+    lines.push(`${(d + ' equal:').padEnd(24)} ${x.equal}/${x.total} packets (${pct(x.equal, x.total)})`);
+  }
   lines.push('', 'per capture: packets, flags F1, streams equal, RTTs equal');
   for (const c of g.captures) {
     const t: Counts = { tp: 0, fp: 0, fn: 0 };
     for (const f of ANALYSIS_FLAGS) for (const k of ['tp', 'fp', 'fn'] as const) t[k] += c.flags[f][k];
     lines.push(`  ${c.capture.padEnd(58)} ${String(c.packets).padStart(6)}  F1 ${f1(t).toFixed(4)}  ${pct(c.streamsEqual, c.packets).padStart(8)}  ${c.rttsEqual}/${c.rtts}`);
-    for (const m of f1(t) < 1 || c.streamsEqual < c.packets || c.rttsEqual < c.rtts ? c.mismatches.slice(0, 4) : []) lines.push(`      ${m}`);
+    for (const m of c.mismatches.slice(0, 4)) lines.push(`      ${m}`);
   }
   return lines.join('\n');
 }
