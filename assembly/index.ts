@@ -5,7 +5,7 @@
 
 import { resetInput, inputPtr as _inputPtr, inputSpace as _inputSpace, push as _push, finishInput,
   format, stopped, ignoredBytes, fileOffset } from "./capture/input";
-import { resetFrames, frames, wireBytes, capturedBytes, firstTime, lastTime, truncated } from "./capture/frame";
+import { resetFrames, setDepth, frames, wireBytes, capturedBytes, firstTime, lastTime, truncated } from "./capture/frame";
 import { formatFlags } from "./capture/pcap";
 import { resetPcapng, sections } from "./capture/pcapng";
 import { resetFlows, arena, flowCount } from "./flow/table";
@@ -16,7 +16,9 @@ import { warnBuf, warnLen, warnDropped, warningText as text, resetWarnings } fro
 import { resetCounts, resetLinks, countsBuf, countsLen, linksBuf, linksLen } from "./util/counts";
 
 // Starts a new capture. With `packets`, every packet's record is written to the packet output.
-export function begin(packets: bool): void {
+// `depth`: 0 read records only, 1 decode and track flows, 2 analyse TCP as well (the default).
+export function begin(packets: bool, depth: u32 = 2): void {
+  setDepth(depth);
   resetInput(); resetFrames(); resetPcapng(); resetFlows(); resetTcp(); resetCounts(); resetLinks();
   setEmit(packets);
   drained();

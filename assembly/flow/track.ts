@@ -3,6 +3,7 @@ import { lookup, create, dir, flowAt } from "./table";
 import { analyze, Syn, newTcp, tcpAt, bits, dupAckNum, dupAckFrame, acksFrame, ackRtt, bytesInFlight } from "../analysis/tcp";
 import { TcpFlow, TcpSide } from "../analysis/tcp-flow";
 import * as pkt from "../packet";
+import { depth } from "../capture/frame";
 
 // The last stage for every packet: find or create its flow, count it, and write its record to the
 // packet output for the host.
@@ -63,7 +64,7 @@ export function track(): void {
       let f = flowAt(idx);
       if (first) f.tcp = pkt.ipProto == 6 ? newTcp() : NONE;
       if (count(f, d)) syn = Syn.rebased;
-      if (f.tcp != NONE) {
+      if (f.tcp != NONE && depth == 2) {
         analyze(tcpAt(f.tcp), d, first, syn, d == 0 ? f.baseSeqA : f.baseSeqB);
         analysed = true;
       }

@@ -80,10 +80,14 @@ export class Engine {
     }
   }
 
-  /** Starts a capture. `onPackets` gets each batch of packet records, valid only during the call. */
-  begin(options: { onPackets?: (records: DataView, count: number) => void } = {}): void {
+  /**
+   * Starts a capture. `onPackets` gets each batch of packet records, valid only during the call.
+   * `depth` (for benchmarks): 'read' counts records only, 'flows' decodes and tracks flows, 'full'
+   * (the default) analyses TCP too.
+   */
+  begin(options: { onPackets?: (records: DataView, count: number) => void; depth?: 'read' | 'flows' | 'full' } = {}): void {
     this.#onPackets = options.onPackets ?? null;
-    this.#core.begin(this.#onPackets ? 1 : 0);
+    this.#core.begin(this.#onPackets ? 1 : 0, { read: 0, flows: 1, full: 2 }[options.depth ?? 'full']);
     this.#warnings = [];
     this.#warningCounts = {};
     this.#compression = null;

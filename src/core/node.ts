@@ -36,10 +36,15 @@ const READ_CHUNK = 4 << 20;
 
 export async function analyzeFile(
   path: string,
-  options: { onPackets?: (records: DataView, count: number) => void; onProgress?: (p: FeedProgress) => void; chunkSize?: number } = {},
+  options: {
+    onPackets?: (records: DataView, count: number) => void;
+    onProgress?: (p: FeedProgress) => void;
+    chunkSize?: number;
+    depth?: 'read' | 'flows' | 'full';
+  } = {},
 ): Promise<Engine> {
   const engine = await createEngine();
-  engine.begin({ onPackets: options.onPackets });
+  engine.begin({ onPackets: options.onPackets, depth: options.depth });
   const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? READ_CHUNK });
   await feed(engine, stream as AsyncIterable<Uint8Array>, zlibGunzip, options.onProgress);
   return engine;

@@ -3,7 +3,7 @@
 
 export interface CoreExports {
   memory: WebAssembly.Memory;
-  begin(packets: number): void;
+  begin(packets: number, depth: number): void;
   inputPtr(): number;
   inputSpace(): number;
   push(n: number): number;
