@@ -17,7 +17,7 @@ import { resetCounts, resetLinks, countsBuf, countsLen, linksBuf, linksLen } fro
 
 // Starts a new capture. With `packets`, every packet's record is written to the packet output.
 // `depth`: 0 read records only, 1 decode and track flows, 2 analyse TCP as well (the default).
-export function begin(packets: bool, depth: u32 = 2): void {
+export function begin(packets: bool, depth: u32): void {
   setDepth(depth);
   resetInput(); resetFrames(); resetPcapng(); resetFlows(); resetTcp(); resetCounts(); resetLinks();
   setEmit(packets);
