@@ -1,4 +1,4 @@
-import { TcpFlow, TcpSide, TCP_FLOW_SIZE, TCP_SIDE_SIZE, TCP_SIZE, ZEEK_OFFSET, Bit, BIT_COUNT, TF_SYN_DATA,
+import { TcpFlow, TcpSide, TCP_FLOW_SIZE, TCP_SIDE_SIZE, TCP_SIZE, ZEEK_OFFSET, Bit, TF_SYN_DATA,
   OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TIMESTAMPS, OPT_FAST_OPEN, OPT_SYN_SEEN } from "./tcp-flow";
 import { NONE } from "../flow/flow";
 import { endpointStates } from "./tcp-states";
@@ -119,8 +119,10 @@ function segAlloc(): u32 {
 
 function countBits(t: TcpFlow, b: u32): void {
   let p = changetype<usize>(t) + offsetof<TcpFlow>("counts0");
-  for (let i: u32 = 0; i < BIT_COUNT; i++) {
-    if (b & (1 << i)) store<u32>(p + (<usize>i << 2), load<u32>(p + (<usize>i << 2)) + 1);
+  while (b) { // most packets have no flag: visit only the set bits
+    let q = p + (<usize>ctz(b) << 2);
+    store<u32>(q, load<u32>(q) + 1);
+    b &= b - 1;
   }
 }
 

@@ -78,6 +78,12 @@ export function readStruct<K extends string>(v: DataView, p: number, s: Struct<K
   return o;
 }
 
+/** A `time` field as nanoseconds, for exact differences. */
+export function nsOf<K extends string>(v: DataView, p: number, s: Struct<K>, name: K): bigint {
+  const f = s.fields.find(([n]) => n === name)!;
+  return v.getBigInt64(p + f[2], true);
+}
+
 const u32 = 'u32' as const, i32 = 'i32' as const, i64 = 'i64' as const, u64 = 'u64' as const, time = 'time' as const;
 
 /** assembly/analysis/tcp-flow.ts TcpFlow: the part of a TCP flow's state both sides share. */

@@ -1,7 +1,7 @@
 // A TCP flow's story, from the core's TcpFlow and TcpSide records: handshake, each direction's
 // statistics (tcptrace's), teardown, endpoint states and Wireshark's analysis flag counts.
 
-import { TcpFlow, TcpSide, TcpFlag, TcpOption, TCP_STATES, ANALYSIS_FLAGS, NONE, ZEEK_OFFSET, readStruct } from './layout.js';
+import { TcpFlow, TcpSide, TcpFlag, TcpOption, TCP_STATES, ANALYSIS_FLAGS, NONE, ZEEK_OFFSET, readStruct, nsOf, seconds } from './layout.js';
 import { readZeek, type ZeekConn } from './zeek.js';
 
 export type AnalysisFlag = (typeof ANALYSIS_FLAGS)[number];
@@ -84,7 +84,6 @@ export interface TcpSummary {
 
 // Durations arrive as nanoseconds; absolute times arrive from layout.ts already in seconds.
 const ns = (v: number) => v / 1e9;
-const round9 = (v: number) => Math.round(v * 1e9) / 1e9;
 
 export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: number): TcpSummary {
   const t = readStruct(v, p, TcpFlow) as Record<string, number>;
@@ -106,6 +105,8 @@ export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: nu
   else outcome = 'incomplete';
 
   const fins = [a, b].filter((x) => x.finFrame !== NONE).sort((x, y) => x.finFrame - y.finFrame);
+  const sideAt = [p + TcpFlow.size, p + TcpFlow.size + TcpSide.size];
+  const finNs = (x: Record<string, number>) => nsOf(v, sideAt[x === a ? 0 : 1], TcpSide, 'finTime');
   const closer = t.closer === NONE ? null : sideName(t.closer);
   const teardownOutcome = firstRst && (fins.length < 2 || firstRst.rstFrame < fins[1].finFrame) ? 'reset'
     : fins.length === 2 ? 'fin' : fins.length === 1 ? 'half-closed' : 'open';
@@ -134,7 +135,7 @@ export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: nu
         ? (t.flags & TcpFlag.finAckCombined ? 'combined' : 'separate') : null,
       simultaneous: (t.flags & TcpFlag.simultaneousClose) !== 0,
       halfClose: fins.length ? {
-        duration: fins.length === 2 ? round9(fins[1].finTime - fins[0].finTime) : null,
+        duration: fins.length === 2 ? seconds(finNs(fins[1]) - finNs(fins[0])) : null,
         dataAfterFin: (t.flags & TcpFlag.dataAfterFin) !== 0,
       } : null,
       reset: firstRst ? { by: sideName(firstRst === a ? 0 : 1), frame: firstRst.rstFrame, time: firstRst.rstTime } : null,
