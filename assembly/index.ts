@@ -10,6 +10,7 @@ import { formatFlags } from "./capture/pcap";
 import { resetPcapng, sections } from "./capture/pcapng";
 import { resetFlows, arena, flowCount } from "./flow/table";
 import { resetTcp, tcpArena, tcpSize as _tcpSize } from "./analysis/tcp";
+import { resetFtp } from "./analysis/ftp";
 import { FLOW_SIZE } from "./flow/flow";
 import { setEmit, outBuf, outLen, drained, PKT_SIZE } from "./flow/track";
 import { warnBuf, warnLen, warnDropped, warningText as text, resetWarnings } from "./util/warnings";
@@ -19,7 +20,7 @@ import { resetCounts, resetLinks, countsBuf, countsLen, linksBuf, linksLen } fro
 // `depth`: 0 read records only, 1 decode and track flows, 2 analyse TCP as well (the default).
 export function begin(packets: bool, depth: u32): void {
   setDepth(depth);
-  resetInput(); resetFrames(); resetPcapng(); resetFlows(); resetTcp(); resetCounts(); resetLinks();
+  resetInput(); resetFrames(); resetPcapng(); resetFlows(); resetTcp(); resetFtp(); resetCounts(); resetLinks();
   setEmit(packets);
   drained();
   clearWarnings();

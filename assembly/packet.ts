@@ -22,6 +22,8 @@ export let sport: u32 = 0;
 export let dport: u32 = 0;
 export let hasTransport: bool = false;
 export let payloadLen: u32 = 0;  // from the IP length, even where the capture was cut short
+export let payload: usize = 0;   // the payload's first byte, and how much of it was captured
+export let payloadCaptured: u32 = 0;
 
 // TCP
 export let seq: u32 = 0;
@@ -47,7 +49,7 @@ export function setFrame(f: u32, off: u64, t: i64, wire: u32, cap: u32, start: u
   frame = f; offset = off; time = t; wireLen = wire; capLen = cap; data = start;
   reportedEnd = start + wire;
   family = 0; ipProto = 0; laterFragment = false; hasTransport = false; payloadLen = 0;
-  sport = 0; dport = 0; tcpFlags = 0; seq = 0; ack = 0; window = 0;
+  sport = 0; dport = 0; tcpFlags = 0; seq = 0; ack = 0; window = 0; payloadCaptured = 0;
 }
 
 export function setIp(fam: u8, s: usize, d: usize, proto: u8, hopLimit: u8): void {
@@ -59,6 +61,8 @@ export function setTransport(s: u32, d: u32, payload: u32): void {
 }
 
 export function setLaterFragment(v: bool): void { laterFragment = v; }
+
+export function setPayload(p: usize, captured: u32): void { payload = p; payloadCaptured = captured; }
 
 export function setTcp(sq: u32, ak: u32, flags: u32, win: u32, hlen: u32): void {
   seq = sq; ack = ak; tcpFlags = flags; window = win; tcpHeaderLen = hlen;

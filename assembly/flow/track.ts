@@ -4,6 +4,7 @@ import { analyze, Syn, newTcp, tcpAt, bits, dupAckNum, dupAckFrame, acksFrame, a
 import { TcpFlow, TcpSide } from "../analysis/tcp-flow";
 import * as pkt from "../packet";
 import { depth } from "../capture/frame";
+import { ftpControl, ftpPredicted } from "../analysis/ftp";
 
 // The last stage for every packet: find or create its flow, count it, and write its record to the
 // packet output for the host.
@@ -43,28 +44,32 @@ export function track(): void {
     idx = lookup();
     d = dir;
     let syn = Syn.none;
-    let first = false;
+    let first = false;   // a new conversation, as Wireshark's completeness counts it
+    let created = false;
     if (idx != NONE && pkt.ipProto == 6 && (pkt.tcpFlags & (SYN | ACK)) == SYN) {
       let f = flowAt(idx);
       let set = (f.flags & (d == 0 ? BASE_A : BASE_B)) != 0;
       if (set && (d == 0 ? f.baseSeqA : f.baseSeqB) != pkt.seq) {
         // Wireshark 4.0: a pure SYN with a new ISN starts a new conversation on the same ports
         idx = create();
-        if (idx != NONE) { flowAt(idx).flags |= REUSED; syn = Syn.reusedFlow; first = true; }
+        if (idx != NONE) { flowAt(idx).flags |= REUSED; syn = Syn.reusedFlow; first = created = true; }
         d = 0;
       } else if (set) {
         syn = Syn.repeated;
       }
     } else if (idx == NONE) {
       idx = create();
-      first = idx != NONE;
+      // a data connection an FTP control connection announced is not new to Wireshark
+      first = idx != NONE && !(pkt.ipProto == 6 && ftpPredicted());
+      created = idx != NONE;
       d = 0;
     }
     if (idx != NONE) {
       let f = flowAt(idx);
-      if (first) f.tcp = pkt.ipProto == 6 ? newTcp() : NONE;
+      if (created) f.tcp = pkt.ipProto == 6 ? newTcp() : NONE;
       if (count(f, d)) syn = Syn.rebased;
       if (f.tcp != NONE && depth == 2) {
+        if ((pkt.sport == 21 || pkt.dport == 21) && pkt.payloadLen > 0) ftpControl();
         analyze(tcpAt(f.tcp), d, first, syn, d == 0 ? f.baseSeqA : f.baseSeqB);
         analysed = true;
       }

@@ -11,6 +11,8 @@ export function tcp(p: usize, captured: u32, claimed: u32): void {
   if (hlen < 20 || hlen > claimed) { warn(Warn.bad_tcp_header_len, pkt.frame, pkt.offset, hlen); return; }
   pkt.setTransport(be16(p), be16(p + 2), claimed - hlen);
   pkt.setTcp(be32(p + 4), be32(p + 8), offFlags & 0x0FFF, be16(p + 14), hlen);
+  let room = captured > hlen ? captured - hlen : 0;
+  pkt.setPayload(p + hlen, room < claimed - hlen ? room : claimed - hlen);
   options(p, hlen, captured);
 }
 

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { compareAll, formatAgreement, f1, oracleCases, type Agreement } from './wireshark.js';
+import { compareAll, formatAgreement, f1, oracleCases, DETAILS, type Agreement } from './wireshark.js';
 import { ANALYSIS_FLAGS } from '../../src/core/layout.js';
 
 // The bar from the analysis issue: micro-F1 >= 0.99 over all flags, each flag >= 0.95 where tshark
@@ -30,5 +30,15 @@ describe('agreement with tshark 4.0.17', () => {
   });
   it('has the same initial RTT, within 1 µs', () => {
     expect(g.rttsEqual).toBe(g.rtts);
+  });
+  it('has the same relative sequence and acknowledgement numbers', () => {
+    expect(g.seqAckEqual).toBe(g.packets);
+  });
+  it('has the same tcp.completeness, FTP data connections included', () => {
+    expect(g.completenessEqual).toBe(g.completeness);
+  });
+  it.each(DETAILS.map((d) => [d]))('has the same %s on every packet tshark gives it', (d) => {
+    expect(g.details[d].total).toBeGreaterThan(0);
+    expect(g.details[d].equal).toBe(g.details[d].total);
   });
 });
