@@ -69,6 +69,7 @@ export function setTcp(sq: u32, ak: u32, flags: u32, win: u32, hlen: u32): void 
   optMss = -1; optWscale = -1; optSackPerm = false; optTs = false; optTfo = false; sackCount = 0;
 }
 
+export function setTcpFlags(f: u32): void { tcpFlags = f; }
 export function setMss(v: i32): void { optMss = v; }
 export function setWscale(v: i32): void { optWscale = v; }
 export function setSackPerm(): void { optSackPerm = true; }
@@ -92,4 +93,18 @@ export function wireRoom(p: usize): u32 {
 // An outer header (PPPoE) says its payload ends at `end`.
 export function limitReported(end: usize): void {
   if (end < reportedEnd) reportedEnd = end;
+}
+
+// An ICMP error's quoted header is decoded over the outer packet's fields; these keep them meanwhile.
+let sFamily: u8 = 0, sSrc: usize = 0, sDst: usize = 0, sProto: u8 = 0, sSport: u32 = 0, sDport: u32 = 0;
+let sHas = false, sPayloadLen: u32 = 0, sFlags: u32 = 0, sLater = false;
+
+export function save(): void {
+  sFamily = family; sSrc = src; sDst = dst; sProto = ipProto; sSport = sport; sDport = dport;
+  sHas = hasTransport; sPayloadLen = payloadLen; sFlags = tcpFlags; sLater = laterFragment;
+}
+
+export function restore(): void {
+  family = sFamily; src = sSrc; dst = sDst; ipProto = sProto; sport = sSport; dport = sDport;
+  hasTransport = sHas; payloadLen = sPayloadLen; tcpFlags = sFlags; laterFragment = sLater;
 }

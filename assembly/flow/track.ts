@@ -34,48 +34,71 @@ export function drained(): void { outLen = 0; }
 // @ts-ignore: decorator
 @inline const ACK: u32 = 16;
 
-export function track(): void {
-  let idx = NONE;
-  let d: u32 = 0;
-  let analysed = false;
+// Second results of findFlow(): the packet's direction, what the SYN logic found, and whether the
+// flow is a new conversation as Wireshark's completeness counts it.
+let foundDir: u32 = 0;
+let foundSyn = Syn.none;
+let foundFirst = false;
+
+// Finds the flow of the packet as decoded so far, creating it when it is new. NONE: no flow.
+function findFlow(): u32 {
+  foundDir = 0; foundSyn = Syn.none; foundFirst = false;
   // TCP and UDP without a whole header have no ports to key a flow by; Wireshark makes none either.
   let keyed = pkt.hasTransport || (pkt.ipProto != 6 && pkt.ipProto != 17);
-  if (pkt.family != 0 && !pkt.laterFragment && keyed) {
-    idx = lookup();
-    d = dir;
-    let syn = Syn.none;
-    let first = false;   // a new conversation, as Wireshark's completeness counts it
-    let created = false;
-    if (idx != NONE && pkt.ipProto == 6 && (pkt.tcpFlags & (SYN | ACK)) == SYN) {
-      let f = flowAt(idx);
-      let set = (f.flags & (d == 0 ? BASE_A : BASE_B)) != 0;
-      if (set && (d == 0 ? f.baseSeqA : f.baseSeqB) != pkt.seq) {
-        // Wireshark 4.0: a pure SYN with a new ISN starts a new conversation on the same ports
-        idx = create();
-        if (idx != NONE) { flowAt(idx).flags |= REUSED; syn = Syn.reusedFlow; first = created = true; }
-        d = 0;
-      } else if (set) {
-        syn = Syn.repeated;
-      }
-    } else if (idx == NONE) {
+  if (pkt.family == 0 || pkt.laterFragment || !keyed) return NONE;
+  let idx = lookup();
+  foundDir = dir;
+  let created = false;
+  if (idx != NONE && pkt.ipProto == 6 && (pkt.tcpFlags & (SYN | ACK)) == SYN) {
+    let f = flowAt(idx);
+    let set = (f.flags & (dir == 0 ? BASE_A : BASE_B)) != 0;
+    if (set && (dir == 0 ? f.baseSeqA : f.baseSeqB) != pkt.seq) {
+      // Wireshark 4.0: a pure SYN with a new ISN starts a new conversation on the same ports
       idx = create();
-      // a data connection an FTP control connection announced is not new to Wireshark
-      first = idx != NONE && !(pkt.ipProto == 6 && ftpPredicted());
-      created = idx != NONE;
-      d = 0;
+      if (idx != NONE) { flowAt(idx).flags |= REUSED; foundSyn = Syn.reusedFlow; foundFirst = created = true; }
+      foundDir = 0;
+    } else if (set) {
+      foundSyn = Syn.repeated;
     }
-    if (idx != NONE) {
-      let f = flowAt(idx);
-      if (created) f.tcp = pkt.ipProto == 6 ? newTcp() : NONE;
-      if (count(f, d)) syn = Syn.rebased;
-      if (f.tcp != NONE && depth == 2) {
-        if ((pkt.sport == 21 || pkt.dport == 21) && pkt.payloadLen > 0) ftpControl();
-        analyze(tcpAt(f.tcp), d, first, syn, d == 0 ? f.baseSeqA : f.baseSeqB);
-        analysed = true;
-      }
+  } else if (idx == NONE) {
+    idx = create();
+    // a data connection an FTP control connection announced is not new to Wireshark
+    foundFirst = idx != NONE && !(pkt.ipProto == 6 && ftpPredicted());
+    created = idx != NONE;
+    foundDir = 0;
+  }
+  if (created) flowAt(idx).tcp = pkt.ipProto == 6 ? newTcp() : NONE;
+  return idx;
+}
+
+export function track(): void {
+  let idx = findFlow();
+  let d = foundDir;
+  let analysed = false;
+  if (idx != NONE) {
+    let f = flowAt(idx);
+    let syn = foundSyn;
+    if (count(f, d)) syn = Syn.rebased;
+    if (f.tcp != NONE && depth == 2) {
+      if ((pkt.sport == 21 || pkt.dport == 21) && pkt.payloadLen > 0) ftpControl();
+      analyze(tcpAt(f.tcp), d, foundFirst, syn, d == 0 ? f.baseSeqA : f.baseSeqB);
+      analysed = true;
     }
   }
   if (emit) record(idx, d, analysed);
+}
+
+// A tunnel's outer UDP header (Teredo, VXLAN): the packet belongs to the outer conversation too, as
+// Wireshark counts it, before its inner packet is decoded and tracked.
+export function trackOuter(): void {
+  let idx = findFlow();
+  if (idx != NONE) count(flowAt(idx), foundDir);
+}
+
+// The IP header an ICMP error quotes finds or creates its conversation, as Wireshark's dissectors do
+// (the conversation gets its stream number), without counting the error in it.
+export function trackQuoted(): void {
+  findFlow();
 }
 
 // Counts the packet. Returns true when a SYN+ACK with a new ISN moved its direction's base_seq

@@ -4,6 +4,7 @@ import { deeper } from "../link/depth";
 import { ethernet } from "../link/ethernet";
 import { ipv6 } from "../net/ipv6";
 import * as pkt from "../packet";
+import { trackOuter } from "../flow/track";
 
 // UDP (RFC 768): src port 2 | dst port 2 | length 2 | checksum 2
 export function udp(p: usize, captured: u32, claimed: u32): void {
@@ -28,10 +29,16 @@ function teredo(p: usize, len: u32): void {
     p += skip; len -= skip;
   }
   if (len >= 8 && be16(p) == 0x0000) { p += 8; len -= 8; }
-  if (len >= 40 && (load<u8>(p) >> 4) == 6 && be16(p + 4) + 40 <= len && deeper()) ipv6(p, len);
+  if (len >= 40 && (load<u8>(p) >> 4) == 6 && be16(p + 4) + 40 <= len && deeper()) {
+    trackOuter();
+    ipv6(p, len);
+  }
 }
 
 // VXLAN (RFC 7348): flags 1 | reserved 3 | VNI 3 | reserved 1, then Ethernet.
 function vxlan(p: usize, len: u32): void {
-  if (len >= 8 + 14 && (load<u8>(p) & 0x08) && deeper()) ethernet(p + 8, len - 8);
+  if (len >= 8 + 14 && (load<u8>(p) & 0x08) && deeper()) {
+    trackOuter();
+    ethernet(p + 8, len - 8);
+  }
 }

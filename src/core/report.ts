@@ -54,8 +54,7 @@ export function formatTable(report: Report): string {
   const byProto = new Map<string, number>();
   for (const f of flows) byProto.set(f.proto, (byProto.get(f.proto) ?? 0) + 1);
   const protos = [...byProto].map(([p, n]) => `${n} ${p}`).join(', ');
-  const inFlows = flows.reduce((s, f) => s + f.packets.client + f.packets.server, 0);
-  lines.push(`totals: ${flows.length} flows${protos ? ` (${protos})` : ''}; ${inFlows} of ${c.packets} packets in flows; ${formatBytes(c.bytes)}`);
+  lines.push(`totals: ${flows.length} flows${protos ? ` (${protos})` : ''}; ${c.packets} packets; ${formatBytes(c.bytes)}`);
   return lines.join('\n') + '\n';
 }
 

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { compareAll, formatAgreement, f1, oracleCases, DETAILS, type Agreement } from './wireshark.js';
+import { compareAll, compareUdp, formatAgreement, f1, oracleCases, DETAILS, type Agreement } from './wireshark.js';
 import { ANALYSIS_FLAGS } from '../../src/core/layout.js';
 
 // The bar from the analysis issue: micro-F1 >= 0.99 over all flags, each flag >= 0.95 where tshark
@@ -40,5 +40,13 @@ describe('agreement with tshark 4.0.17', () => {
   it.each(DETAILS.map((d) => [d]))('has the same %s on every packet tshark gives it', (d) => {
     expect(g.details[d].total).toBeGreaterThan(0);
     expect(g.details[d].equal).toBe(g.details[d].total);
+  });
+});
+
+describe('udp.stream', () => {
+  it('names the same UDP conversation as tshark 4.0.17 for every packet it numbers', async () => {
+    const results = await compareUdp();
+    expect(results.length).toBeGreaterThanOrEqual(9);
+    for (const r of results) expect(r.equal, `${r.capture}: ${r.mismatches.join('; ')}`).toBe(r.packets);
   });
 });

@@ -38,7 +38,7 @@ export const DETAILS = ['duplicate_ack_num', 'duplicate_ack_frame', 'acks_frame'
 export type Detail = (typeof DETAILS)[number];
 
 /** The oracle TSVs with the capture each one describes. */
-export function oracleCases(): { tsv: string; capture: string }[] {
+export function oracleCases(dir = ORACLE_DIR): { tsv: string; capture: string }[] {
   const captures = new Map<string, string>();
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -48,9 +48,9 @@ export function oracleCases(): { tsv: string; capture: string }[] {
     }
   };
   walk(CORPUS_DIR);
-  return readdirSync(ORACLE_DIR)
+  return readdirSync(dir)
     .filter((f) => /\.tsv(\.gz)?$/.test(f) && !f.startsWith('SUMMARY'))
-    .map((f) => ({ tsv: join(ORACLE_DIR, f), capture: captures.get(f.replace(/\.tsv(\.gz)?$/, '')) ?? '' }))
+    .map((f) => ({ tsv: join(dir, f), capture: captures.get(f.replace(/\.tsv(\.gz)?$/, '')) ?? '' }))
     .filter((c) => c.capture && existsSync(c.capture))
     .sort((a, b) => a.capture.localeCompare(b.capture));
 }
@@ -222,4 +222,38 @@ export function formatAgreement(g: Agreement): string {
     for (const m of c.mismatches.slice(0, 4)) lines.push(`      ${m}`);
   }
   return lines.join('\n');
+}
+
+export const UDP_ORACLE_DIR = join(FIXTURES, 'oracle', 'wireshark-udp');
+
+/**
+ * udp.stream agreement: for each packet tshark gives a udp.stream, our UDP flow with that stream
+ * number has the packet's ports. A packet of a UDP flow must carry that flow's number; an ICMP error
+ * quoting UDP, or a packet inside a Teredo or VXLAN tunnel, belongs to its own (inner) flow here, and
+ * the UDP conversation Wireshark also files it under must exist with the same number.
+ */
+export async function compareUdp(): Promise<{ capture: string; packets: number; equal: number; mismatches: string[] }[]> {
+  const out = [];
+  const cases = oracleCases(UDP_ORACLE_DIR);
+  for (const { tsv, capture } of cases) {
+    const ours = new Map<number, PacketRecord>();
+    const engine = await analyzeFile(capture, {
+      onPackets: (v, n) => { for (let i = 0; i < n; i++) { const r = readPacket(v, i); ours.set(r.frame, r); } },
+    });
+    const flows = engine.flows();
+    const r = { capture: relative(CORPUS_DIR, capture), packets: 0, equal: 0, mismatches: [] as string[] };
+    const byStream = new Map(flows.filter((f) => f.proto === 'udp').map((f) => [f.stream, f]));
+    for (const row of readTsv(tsv)) {
+      r.packets++;
+      const p = ours.get(Number(row['frame.number']));
+      const stream = Number(row['udp.stream']);
+      const own = p && p.flow >= 0 && flows[p.flow].proto === 'udp' ? flows[p.flow] : null;
+      const f = own ?? byStream.get(stream);
+      const ports = [Number(row['udp.srcport']), Number(row['udp.dstport'])].sort().join();
+      if (f && f.stream === stream && [f.client.port, f.server.port].sort().join() === ports) r.equal++;
+      else if (r.mismatches.length < 4) r.mismatches.push(`frame ${row['frame.number']}: udp.stream ${stream}, ours ${f?.stream ?? 'none'}`);
+    }
+    out.push(r);
+  }
+  return out;
 }
