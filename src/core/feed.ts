@@ -24,7 +24,8 @@ export async function feed(
   })();
   const { head, rest } = await peek(counted, 2);
   let source: AsyncIterable<Uint8Array> = rest;
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+  const gzipped = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  if (gzipped) {
     engine.compression = 'gzip';
     source = gunzip(rest);
   }
@@ -35,8 +36,8 @@ export async function feed(
       if (engine.stopped) break; // damage: the rest of the file cannot be read in order
     }
   } catch (e) {
-    const what = engine.compression === 'gzip' ? 'the gzip stream is damaged' : 'reading the file failed';
-    engine.hostWarning(engine.compression === 'gzip' ? 'bad_gzip' : 'read_error',
+    const what = gzipped ? 'the gzip stream is damaged' : 'reading the file failed';
+    engine.hostWarning(gzipped ? 'bad_gzip' : 'read_error',
       `${what}: ${(e as Error).message}; everything before is kept`, engine.bytesIn);
   }
   engine.end();
