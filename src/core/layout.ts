@@ -114,7 +114,7 @@ export const TcpSide = struct({
 
 /** Zeek's state of the connection follows the two sides (assembly/analysis/zeek.ts ZEEK_SIZE). */
 export const ZEEK_OFFSET = TcpFlow.size + 2 * TcpSide.size;
-export const ZEEK_SIZE = 128;
+export const ZEEK_SIZE = 456;
 export const TCP_SIZE = ZEEK_OFFSET + ZEEK_SIZE;
 
 /** TcpFlow.flags */
