@@ -47,7 +47,8 @@ export let icmpCode: u32 = 0;
 
 export function setFrame(f: u32, off: u64, t: i64, wire: u32, cap: u32, start: usize): void {
   frame = f; offset = off; time = t; wireLen = wire; capLen = cap; data = start;
-  reportedEnd = start + wire;
+  // a record that holds more than its wire length (the reader warned) is decoded as far as it goes
+  reportedEnd = start + (wire > cap ? wire : cap);
   family = 0; ipProto = 0; laterFragment = false; hasTransport = false; payloadLen = 0;
   sport = 0; dport = 0; tcpFlags = 0; seq = 0; ack = 0; window = 0; payloadCaptured = 0;
 }

@@ -22,7 +22,6 @@ export function resetFrames(): void {
 // Every reader hands each record here: count it, decode it layer by layer, then track its flow.
 export function frame(data: usize, capLen: u32, wireLen: u32, time: i64, linkType: u32, linkSlot: usize, offset: u64): void {
   frames++;
-  if (wireLen < capLen) wireLen = capLen; // the reader has warned; the frame is at least what we hold
   wireBytes += wireLen;
   capturedBytes += capLen;
   if (capLen < wireLen) truncated++;

@@ -18,6 +18,14 @@ import { setNeed, setSkip, MAX_RECORD } from "./input";
 @inline const SPB: u32 = 3;
 // @ts-ignore: decorator
 @inline const EPB: u32 = 6;
+// Custom blocks (copyable or not): Wireshark lists each as a frame of its own, so they are counted as
+// frames here too, for the frame numbers to agree; their link type is this pseudo value.
+// @ts-ignore: decorator
+@inline const CUSTOM: u32 = 0x00000BAD;
+// @ts-ignore: decorator
+@inline const CUSTOM_NOCOPY: u32 = 0x40000BAD;
+// @ts-ignore: decorator
+@inline export const CUSTOM_LINK: u32 = 0xFFFFFFFE;
 
 let swap = false;
 let inSection = false;
@@ -108,6 +116,13 @@ export function pcapngBlock(p: usize, avail: u32, off: u64): i32 {
       let snap = load<u32>(ifs, 4);
       if (snap != 0 && cap > snap) cap = snap;
       frame(body + 4, cap, wire, lastTime, load<u32>(ifs), <usize>load<u32>(ifs, 12), off);
+      break;
+    }
+    case CUSTOM:
+    case CUSTOM_NOCOPY: {
+      // private enterprise number 4 | data, padded; the frame is the data with its padding
+      if (bodyLen < 4) { warn(Warn.block_too_short, frames + 1, off, type); break; }
+      frame(body + 4, bodyLen - 4, bodyLen - 4, lastTime, CUSTOM_LINK, linkSlot(CUSTOM_LINK), off);
       break;
     }
   }

@@ -26,6 +26,8 @@ export function decodeLink(linkType: u32, p: usize, len: u32): void {
     case 9:
     case 50: { ppp(p, len); break; }
     case 10: { fddi(p, len); break; }
+    case 0xFFFFFFFE: // a pcapng custom block: a frame, but no packet
+    case 0xFFFFFFFF: break; // a packet of an undeclared interface: already warned
     default: count(Kind.linkType, linkType);
   }
 }

@@ -9,6 +9,7 @@ const LINK_TYPES: Record<number, string> = {
 
 export function linkTypeName(linkType: number): string {
   if (linkType === 0xffffffff) return 'NONE';
+  if (linkType === 0xfffffffe) return 'PCAPNG_CUSTOM_BLOCK';
   return LINK_TYPES[linkType] ?? `LINKTYPE_${linkType}`;
 }
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createReadStream, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
 import { instantiate } from './wasm.js';
 import { Engine } from './engine.js';
@@ -29,7 +29,45 @@ export async function createEngine(): Promise<Engine> {
   return new Engine(await instantiate(await compiled));
 }
 
-export const zlibGunzip: Gunzip = (compressed) => Readable.from(compressed).pipe(createGunzip());
+/** Output queued beyond this pauses zlib until the engine catches up. */
+const GUNZIP_QUEUE = 16 << 20;
+
+// zlib through its events rather than its stream iterator: the iterator drops what zlib had already
+// inflated when it meets damage, and everything before the damage must reach the engine.
+export const zlibGunzip: Gunzip = (compressed) => (async function* () {
+  const gz = createGunzip();
+  const queue: Uint8Array[] = [];
+  let queued = 0;
+  let failure: Error | null = null;
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const poke = () => { const w = wake; wake = null; w?.(); };
+  gz.on('data', (c: Buffer) => { queue.push(c); queued += c.length; if (queued > GUNZIP_QUEUE) gz.pause(); poke(); });
+  gz.on('error', (e) => { failure = e; poke(); });
+  gz.on('end', () => { ended = true; poke(); });
+  void (async () => {
+    try {
+      for await (const c of compressed) if (!gz.write(c)) await once(gz, 'drain');
+      gz.end();
+    } catch (e) {
+      gz.destroy(e as Error);
+    }
+  })();
+  for (;;) {
+    const c = queue.shift();
+    if (c) {
+      queued -= c.length;
+      if (gz.isPaused() && queued <= GUNZIP_QUEUE / 2) gz.resume();
+      yield c;
+    } else if (failure) {
+      throw failure;
+    } else if (ended) {
+      return;
+    } else {
+      await new Promise<void>((r) => { wake = r; });
+    }
+  }
+})();
 
 /** Chunk size for reading files: large enough that per-call costs vanish. */
 const READ_CHUNK = 4 << 20;

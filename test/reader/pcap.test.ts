@@ -61,6 +61,10 @@ describe('pcap record lengths', () => {
     const r = await analyzeEveryWay(w.bytes());
     expectWarnings(r, [{ code: 'caplen_over_wirelen', packet: 3, offset: w.offsets[2] }]);
     expect(r.summary.packets).toBe(trace.packets.length);
+    // frame.len stays what the record says, as in tshark; the packet is still decoded whole
+    expect(r.packets[2].wireLen).toBe(trace.packets[2].data.length - 4);
+    expect(r.summary.bytes).toBe(trace.packets.reduce((s, p) => s + p.data.length, 0) - 4);
+    expect(r.packets[2].flow).toBeGreaterThanOrEqual(0);
     expect(r.flows.map((f) => f.proto)).toEqual(['tcp', 'udp', 'icmp']);
   });
 
