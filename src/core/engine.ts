@@ -236,20 +236,15 @@ export class Engine {
     const mem = new Uint8Array(this.#core.memory.buffer);
     const family = v.getUint8(p + Flow.family);
     const flags = v.getUint16(p + Flow.flags, true);
-    const a = {
-      ip: formatAddress(mem, p + Flow.addrA, family),
-      port: v.getUint16(p + Flow.portA, true),
-      packets: v.getUint32(p + Flow.pktsA, true),
-      bytes: Number(v.getBigUint64(p + Flow.bytesA, true)),
-      payload: Number(v.getBigUint64(p + Flow.payA, true)),
-    };
-    const b = {
-      ip: formatAddress(mem, p + Flow.addrB, family),
-      port: v.getUint16(p + Flow.portB, true),
-      packets: v.getUint32(p + Flow.pktsB, true),
-      bytes: Number(v.getBigUint64(p + Flow.bytesB, true)),
-      payload: Number(v.getBigUint64(p + Flow.payB, true)),
-    };
+    const side = (addr: number, port: number, packets: number, bytes: number, payload: number) => ({
+      ip: formatAddress(mem, p + addr, family),
+      port: v.getUint16(p + port, true),
+      packets: v.getUint32(p + packets, true),
+      bytes: Number(v.getBigUint64(p + bytes, true)),
+      payload: Number(v.getBigUint64(p + payload, true)),
+    });
+    const a = side(Flow.addrA, Flow.portA, Flow.pktsA, Flow.bytesA, Flow.payA);
+    const b = side(Flow.addrB, Flow.portB, Flow.pktsB, Flow.bytesB, Flow.payB);
     const [c, s] = flags & FlowFlag.clientIsB ? [b, a] : [a, b];
     const firstNs = v.getBigInt64(p + Flow.first, true);
     const lastNs = v.getBigInt64(p + Flow.last, true);
