@@ -43,6 +43,7 @@ function has(s: FieldSpec, src: FlowSource): Predicate {
     case 'protocol': return (i) => src.protocol(i) === s.proto;
     case 'family': return (i) => src.family(i) === s.family;
     case 'flag': return (i) => src.flag(i, s.name);
+    case 'analysis': return withProto(s, src, (i) => src.analysis(i, s.flag) > 0);
     default: return withProto(s, src, () => true);
   }
 }
@@ -82,6 +83,7 @@ function compare(f: FieldRef, op: CompareOp, v: Value, src: FlowSource, opAt: nu
     }
     case 'port':
     case 'number':
+    case 'analysis':
     case 'proto': {
       const want = s.kind === 'proto' ? protocol(v, f) : number(v, f, s.kind === 'port');
       const get = getter(s, src);
@@ -101,7 +103,7 @@ function member(f: FieldRef, items: Value[], src: FlowSource): Predicate {
     const nets = items.map((v) => network(v, f));
     return sided(s.sides, (i, side) => { const a = src.address(i, side); return nets.some((n) => inNetwork(a, n)); });
   }
-  if (s.kind !== 'port' && s.kind !== 'number' && s.kind !== 'proto') {
+  if (s.kind !== 'port' && s.kind !== 'number' && s.kind !== 'proto' && s.kind !== 'analysis') {
     throw new FilterError('bad_operator', `'${f.name}' cannot be looked up in a set`, f.at, f.end, { field: f.name, op: 'in' });
   }
   const ranges = items.map((v): [number, number] => {
@@ -119,6 +121,7 @@ function member(f: FieldRef, items: Value[], src: FlowSource): Predicate {
 
 function getter(s: FieldSpec, src: FlowSource): (i: number) => number {
   if (s.kind === 'number') return (i) => src.number(i, s.name);
+  if (s.kind === 'analysis') return (i) => src.analysis(i, s.flag);
   if (s.kind === 'port' && s.sides !== 2) { const side = s.sides; return (i) => src.port(i, side); }
   return (i) => src.protocol(i);
 }

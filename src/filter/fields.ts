@@ -3,11 +3,12 @@
 // the client and `ip.dst` the server. New fields (state, handshake RTT, analysis flags) go here.
 
 import { protoName } from '../core/names.js';
+import { ANALYSIS_FLAGS } from '../core/layout.js';
 
 /** 0 client, 1 server, 2 either. */
 export type Sides = 0 | 1 | 2;
 
-export type NumberName = 'stream' | 'packets' | 'bytes' | 'payload' | 'duration' | 'start';
+export type NumberName = 'stream' | 'packets' | 'bytes' | 'payload' | 'duration' | 'start' | 'rtt';
 export type FlagName = 'midstream' | 'reused';
 
 /** What a filter reads from flow `i`. The worker implements it over the core's flow table. */
@@ -21,6 +22,8 @@ export interface FlowSource {
   /** The address's 4 or 16 bytes; the array may be reused by the next call. */
   address(i: number, side: 0 | 1): Uint8Array;
   flag(i: number, name: FlagName): boolean;
+  /** How many of the flow's packets carry Wireshark analysis flag `k` (ANALYSIS_FLAGS); -1: any. */
+  analysis(i: number, k: number): number;
 }
 
 export type FieldSpec =
@@ -30,7 +33,8 @@ export type FieldSpec =
   | { kind: 'port'; sides: Sides; proto?: number }
   | { kind: 'number'; name: NumberName; proto?: number }
   | { kind: 'proto' }
-  | { kind: 'flag'; name: FlagName; proto?: number };
+  | { kind: 'flag'; name: FlagName; proto?: number }
+  | { kind: 'analysis'; flag: number; proto: number };
 
 const TCP = 6, UDP = 17;
 
@@ -58,7 +62,14 @@ const FIELDS: Record<string, FieldSpec> = {
   start: { kind: 'number', name: 'start' },
   midstream: { kind: 'flag', name: 'midstream', proto: TCP },
   'tcp.analysis.reused_ports': { kind: 'flag', name: 'reused', proto: TCP },
+  // Wireshark's handshake RTT, in seconds; unknown (no handshake seen) matches no comparison.
+  'tcp.analysis.initial_rtt': { kind: 'number', name: 'rtt', proto: TCP },
+  rtt: { kind: 'number', name: 'rtt', proto: TCP },
+  // Any analysis flag at all, as Wireshark's tcp.analysis.flags.
+  'tcp.analysis.flags': { kind: 'analysis', flag: -1, proto: TCP },
 };
+// tcp.analysis.retransmission and the rest: alone, "the flow has some"; compared, how many packets.
+ANALYSIS_FLAGS.forEach((name, k) => { FIELDS[`tcp.analysis.${name}`] ??= { kind: 'analysis', flag: k, proto: TCP }; });
 for (const prefix of ['ip', 'ipv6']) {
   FIELDS[`${prefix}.addr`] = { kind: 'address', sides: 2 };
   FIELDS[`${prefix}.src`] = { kind: 'address', sides: 0 };

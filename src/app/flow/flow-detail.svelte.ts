@@ -1,0 +1,34 @@
+// The open flow: its row, its packets (as columns, transferred from the worker), the packet the
+// reader picked and that packet's bytes, read back from the file on demand.
+
+import type { AnalyzerClient } from '../analyzer-client.js';
+import type { FlowPackets, FlowRow } from '../../worker/analyzer.js';
+
+export class FlowDetail {
+  flow = $state.raw<FlowRow | null>(null);
+  packets = $state.raw<FlowPackets | null>(null);
+  /** Position of the picked packet within the flow. */
+  selected = $state<number | null>(null);
+  bytes = $state.raw<Uint8Array | null>(null);
+  #loads = 0;
+  #reads = 0;
+
+  async load(client: AnalyzerClient, index: number): Promise<void> {
+    const ticket = ++this.#loads;
+    const [flow, packets] = await Promise.all([client.api.flow(index), client.api.flowPackets(index)]);
+    if (ticket !== this.#loads) return;
+    const same = this.flow?.index === index;
+    this.flow = flow;
+    this.packets = packets;
+    if (!same) { this.selected = null; this.bytes = null; }
+  }
+
+  async select(client: AnalyzerClient, k: number): Promise<void> {
+    this.selected = k;
+    const packets = this.packets;
+    if (!packets || k < 0 || k >= packets.count) return;
+    const ticket = ++this.#reads;
+    const bytes = await client.api.packetBytes(packets.packet[k]);
+    if (ticket === this.#reads) this.bytes = bytes;
+  }
+}

@@ -1,0 +1,28 @@
+// How one packet of a flow is described in the ladder and the packet list.
+
+import { tcpFlagNames } from '../../core/packets.js';
+import { ANALYSIS_FLAGS } from '../../core/layout.js';
+
+// Wireshark's order in the Info column ("[SYN, ACK]", "[FIN, ACK]"): bit 0 first
+// (epan/dissectors/packet-tcp.c, tcp_flags_to_str).
+const ORDER = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
+
+export function flagText(flags: number): string {
+  return tcpFlagNames(flags).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b)).join(', ');
+}
+
+/** The packet record's analysis bits as Wireshark's tcp.analysis names. */
+export function analysisNames(bits: number): string[] {
+  return ANALYSIS_FLAGS.filter((_, i) => bits & (1 << i));
+}
+
+const SYN = 2, FIN = 1, RST = 4;
+
+/** What kind of segment it is, for colour: the handshake, the teardown, a reset, or plain. */
+export function segmentKind(flags: number, analysis: number): 'syn' | 'fin' | 'rst' | 'problem' | 'plain' {
+  if (flags & RST) return 'rst';
+  if (analysis) return 'problem';
+  if (flags & SYN) return 'syn';
+  if (flags & FIN) return 'fin';
+  return 'plain';
+}
