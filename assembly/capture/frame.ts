@@ -20,7 +20,8 @@ export function resetFrames(): void {
 }
 
 // Every reader hands each record here: count it, decode it layer by layer, then track its flow.
-export function frame(data: usize, capLen: u32, wireLen: u32, time: i64, linkType: u32, linkSlot: usize, offset: u64): void {
+// `dataAt`: bytes from the record's start to the packet data (its header, in the file).
+export function frame(data: usize, capLen: u32, wireLen: u32, time: i64, linkType: u32, linkSlot: usize, offset: u64, dataAt: u32): void {
   frames++;
   wireBytes += wireLen;
   capturedBytes += capLen;
@@ -29,7 +30,7 @@ export function frame(data: usize, capLen: u32, wireLen: u32, time: i64, linkTyp
   if (time > lastTime || frames == 1) lastTime = time;
   store<u64>(linkSlot, load<u64>(linkSlot, 8) + 1, 8);
   if (depth == 0) return;
-  pkt.setFrame(frames, offset, time, wireLen, capLen, data);
+  pkt.setFrame(frames, offset, time, wireLen, capLen, data, dataAt);
   decodeLink(linkType, data, capLen);
   track();
 }

@@ -66,6 +66,6 @@ export function pcapRecord(p: usize, avail: u32, off: u64): i32 {
   let frac = <i64>rd32(p + 4, swap);
   let time = <i64>rd32(p, swap) * 1_000_000_000 + (nano ? frac : frac * 1000);
   if (capLen > wireLen) warn(Warn.caplen_over_wirelen, frames + 1, off, wireLen);
-  frame(p + recordHeader, capLen, wireLen, time, linkType, slot, off);
+  frame(p + recordHeader, capLen, wireLen, time, linkType, slot, off, recordHeader);
   return <i32>total;
 }

@@ -115,14 +115,14 @@ export function pcapngBlock(p: usize, avail: u32, off: u64): i32 {
       let cap = wire < bodyLen - 4 ? wire : bodyLen - 4;
       let snap = load<u32>(ifs, 4);
       if (snap != 0 && cap > snap) cap = snap;
-      frame(body + 4, cap, wire, lastTime, load<u32>(ifs), <usize>load<u32>(ifs, 12), off);
+      frame(body + 4, cap, wire, lastTime, load<u32>(ifs), <usize>load<u32>(ifs, 12), off, 12);
       break;
     }
     case CUSTOM:
     case CUSTOM_NOCOPY: {
       // private enterprise number 4 | data, padded; the frame is the data with its padding
       if (bodyLen < 4) { warn(Warn.block_too_short, frames + 1, off, type); break; }
-      frame(body + 4, bodyLen - 4, bodyLen - 4, lastTime, CUSTOM_LINK, linkSlot(CUSTOM_LINK), off);
+      frame(body + 4, bodyLen - 4, bodyLen - 4, lastTime, CUSTOM_LINK, linkSlot(CUSTOM_LINK), off, 12);
       break;
     }
   }
@@ -140,12 +140,12 @@ function packet(ifId: u32, hi: u32, lo: u32, cap: u32, wire: u32, data: usize, r
   let time = toNanoseconds((<u64>hi << 32) | <u64>lo, load<u32>(iface, 8)) + load<i64>(iface, 16) * 1_000_000_000;
   lastTime = time;
   if (cap > wire) warn(Warn.caplen_over_wirelen, frames + 1, off, wire);
-  frame(data, cap, wire, time, load<u32>(iface), <usize>load<u32>(iface, 12), off);
+  frame(data, cap, wire, time, load<u32>(iface), <usize>load<u32>(iface, 12), off, 28); // EPB and OPB: 8 + 20
 }
 
 // A packet whose interface is unknown still counts as a frame, undecoded.
 function frameOnNoInterface(off: u64, wire: u32): void {
-  frame(0, 0, wire, lastTime, 0xFFFFFFFF, linkSlot(0xFFFFFFFF), off);
+  frame(0, 0, wire, lastTime, 0xFFFFFFFF, linkSlot(0xFFFFFFFF), off, 0);
 }
 
 function addInterface(linkType: u32, snaplen: u32): usize {

@@ -8,6 +8,8 @@ export interface PacketRecord {
   time: number;
   /** File offset of the record (of the decompressed bytes, for a gzip file). */
   offset: number;
+  /** File offset of the packet's data, after the record's header. */
+  dataOffset: number;
   /** Index of the flow in the engine (engine.flow(i)), or -1 for a packet outside any flow. */
   flow: number;
   /** 0: sent by the flow's first sender (endpoint A), 1: by the other side. */
@@ -47,6 +49,7 @@ export function readPacket(v: DataView, i: number): PacketRecord {
     frame: b.getUint32(p + Packet.frame, true),
     time: seconds(b.getBigInt64(p + Packet.time, true)),
     offset: Number(b.getBigUint64(p + Packet.offset, true)),
+    dataOffset: Number(b.getBigUint64(p + Packet.offset, true)) + b.getUint16(p + Packet.dataAt, true),
     flow: flow === NONE ? -1 : flow,
     dir: b.getUint8(p + Packet.dir),
     proto: b.getUint8(p + Packet.proto),
@@ -72,10 +75,10 @@ export function readPacket(v: DataView, i: number): PacketRecord {
 
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
 
-/** "SYN, ACK", in the order Wireshark lists them. */
+/** "SYN, ACK": lowest bit first, as Wireshark's Info column lists them (packet-tcp.c, tcp_flags_to_str). */
 export function tcpFlagNames(flags: number): string[] {
   const out: string[] = [];
-  for (const i of [8, 7, 6, 5, 4, 3, 2, 1, 0]) if (flags & (1 << i)) out.push(FLAG_NAMES[i]);
+  for (let i = 0; i < FLAG_NAMES.length; i++) if (flags & (1 << i)) out.push(FLAG_NAMES[i]);
   return out;
 }
 

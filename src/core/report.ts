@@ -24,7 +24,8 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
 }
 
-function endpoint(e: { ip: string; port: number }, proto: string): string {
+/** 10.0.0.1:443 or [2001:db8::1]:443; just the address for protocols without ports. */
+export function formatEndpoint(e: { ip: string; port: number }, proto: string): string {
   if (proto !== 'tcp' && proto !== 'udp') return e.ip;
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
@@ -42,12 +43,12 @@ export function formatTable(report: Report): string {
   if (c.undecoded.length) lines.push(`not decoded: ${c.undecoded.map((u) => `${u.what}: ${u.packets}`).join(', ')}`);
   lines.push('');
   if (flows.length) {
-    const cw = Math.max(6, ...flows.map((f) => endpoint(f.client, f.proto).length));
-    const sw = Math.max(6, ...flows.map((f) => endpoint(f.server, f.proto).length));
+    const cw = Math.max(6, ...flows.map((f) => formatEndpoint(f.client, f.proto).length));
+    const sw = Math.max(6, ...flows.map((f) => formatEndpoint(f.server, f.proto).length));
     lines.push(`${pad('stream', 6)}  ${padEnd('proto', 6)}  ${padEnd('client', cw)}     ${padEnd('server', sw)}  ${pad('start', 11)}  ${pad('duration', 11)}  ${pad('packets >', 9)}  ${pad('< packets', 9)}  ${pad('bytes >', 10)}  ${pad('< bytes', 10)}`);
     const t0 = c.first ?? 0;
     for (const f of flows) {
-      lines.push(`${pad(f.stream, 6)}  ${padEnd(f.proto, 6)}  ${padEnd(endpoint(f.client, f.proto), cw)}  ${f.midstream ? '?>' : '->'}  ${padEnd(endpoint(f.server, f.proto), sw)}  ${pad((f.first - t0).toFixed(6), 11)}  ${pad(f.duration.toFixed(6), 11)}  ${pad(f.packets.client, 9)}  ${pad(f.packets.server, 9)}  ${pad(f.bytes.client, 10)}  ${pad(f.bytes.server, 10)}`);
+      lines.push(`${pad(f.stream, 6)}  ${padEnd(f.proto, 6)}  ${padEnd(formatEndpoint(f.client, f.proto), cw)}  ${f.midstream ? '?>' : '->'}  ${padEnd(formatEndpoint(f.server, f.proto), sw)}  ${pad((f.first - t0).toFixed(6), 11)}  ${pad(f.duration.toFixed(6), 11)}  ${pad(f.packets.client, 9)}  ${pad(f.packets.server, 9)}  ${pad(f.bytes.client, 10)}  ${pad(f.bytes.server, 10)}`);
     }
     lines.push('');
   }

@@ -1,6 +1,5 @@
-// A packet's bytes, read back from the file by the record offset the core reported. The core gives
-// the offset of the record, so the header in front of the data is skipped here: pcap's is fixed per
-// file, pcapng's depends on the block type.
+// A packet's bytes, read back from the file at the offset of its data the core reported: the file is
+// never held, so memory does not grow with payloads.
 
 import { streamGunzip } from '../core/feed.js';
 import { blobChunks } from './blob-chunks.js';
@@ -8,25 +7,15 @@ import { blobChunks } from './blob-chunks.js';
 export class PacketBytes {
   readonly #file: Blob;
   readonly #gzip: boolean;
-  #magic: Promise<Uint8Array> | null = null;
 
   constructor(file: Blob, gzip: boolean) {
     this.#file = file;
     this.#gzip = gzip;
   }
 
-  /** The captured bytes of the packet whose record starts at `offset`. */
-  async read(offset: number, capLen: number): Promise<Uint8Array> {
-    this.#magic ??= this.#range(0, 4);
-    const header = recordHeader(await this.#magic);
-    // pcapng: enhanced (6) and obsolete (2) packet blocks carry 28 bytes before the data, simple (3) 12.
-    const bytes = await this.#range(offset, offset + (header ?? 28) + capLen);
-    let skip = header;
-    if (skip === null) {
-      const type = bytes[0] | bytes[3]; // the block type in either byte order
-      skip = type === 3 ? 12 : 28;
-    }
-    return bytes.slice(skip, skip + capLen);
+  /** The captured bytes of the packet whose data starts at file offset `offset`. */
+  read(offset: number, capLen: number): Promise<Uint8Array> {
+    return this.#range(offset, offset + capLen);
   }
 
   /** Bytes [start, end) of the capture as the core read it (decompressed, for gzip). */
@@ -43,12 +32,4 @@ export class PacketBytes {
     }
     return out.subarray(0, Math.max(0, Math.min(at, end) - start));
   }
-}
-
-/** pcap's record header length from the file's magic; null for pcapng. */
-function recordHeader(magic: Uint8Array): number | null {
-  const m = ((magic[0] << 24) | (magic[1] << 16) | (magic[2] << 8) | magic[3]) >>> 0;
-  if (m === 0x0a0d0d0a) return null;
-  // The Kuznetzov variant (a1b2cd34) adds 8 bytes to each record header.
-  return m === 0xa1b2cd34 || m === 0x34cdb2a1 ? 24 : 16;
 }

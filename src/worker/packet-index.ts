@@ -7,7 +7,7 @@ import { Packet, NONE } from '../core/layout.js';
 export class PacketIndex {
   count = 0;
   #cap = 0;
-  /** File offset of the record (decompressed bytes, for gzip). */
+  /** File offset of the packet's data (decompressed bytes, for gzip). */
   offset = new Float64Array(0);
   /** Seconds since the capture's first packet. */
   time = new Float64Array(0);
@@ -44,7 +44,9 @@ export class PacketIndex {
       const hi = words[w + (Packet.time >> 2) + 1];
       // Exact while the capture spans under 104 days: the difference stays below 2^53 ns.
       this.time[i] = ((hi - this.#baseHi) * 4294967296 + (words[w + (Packet.time >> 2)] - this.#baseLo)) / 1e9;
-      this.offset[i] = words[w + (Packet.offset >> 2)] + words[w + (Packet.offset >> 2) + 1] * 4294967296;
+      // the record's offset plus its header: dataAt is a u16 at byte 90, the high half of its word
+      this.offset[i] = words[w + (Packet.offset >> 2)] + words[w + (Packet.offset >> 2) + 1] * 4294967296
+        + (words[w + (Packet.dataAt >> 2)] >>> 16);
       this.frame[i] = words[w + (Packet.frame >> 2)];
       this.wireLen[i] = words[w + (Packet.wireLen >> 2)];
       this.capLen[i] = words[w + (Packet.capLen >> 2)];

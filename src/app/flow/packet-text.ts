@@ -3,12 +3,8 @@
 import { tcpFlagNames } from '../../core/packets.js';
 import { ANALYSIS_FLAGS } from '../../core/layout.js';
 
-// Wireshark's order in the Info column ("[SYN, ACK]", "[FIN, ACK]"): bit 0 first
-// (epan/dissectors/packet-tcp.c, tcp_flags_to_str).
-const ORDER = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
-
 export function flagText(flags: number): string {
-  return tcpFlagNames(flags).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b)).join(', ');
+  return tcpFlagNames(flags).join(', ');
 }
 
 /** The packet record's analysis bits as Wireshark's tcp.analysis names. */

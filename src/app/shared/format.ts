@@ -1,6 +1,5 @@
 // Numbers, times and endpoints as the tables show them. Everything here returns plain text.
 
-import type { Endpoint } from '../../core/engine.js';
 export { formatBytes, formatTime } from '../../core/report.js';
 
 const counts = new Map<string, Intl.NumberFormat>();
@@ -28,8 +27,4 @@ export function formatOffset(s: number): string {
   return s.toFixed(6);
 }
 
-/** 10.0.0.1:443 or [2001:db8::1]:443; just the address for protocols without ports. */
-export function formatEndpoint(e: Endpoint, proto: string): string {
-  if (proto !== 'tcp' && proto !== 'udp') return e.ip;
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
+export { formatEndpoint } from '../../core/report.js';
