@@ -17,6 +17,7 @@ export let dst: usize = 0;
 export let ipProto: u8 = 0;
 export let laterFragment: bool = false;
 export let ttl: u8 = 0;
+export let ipClaim: i32 = 0;     // what the innermost IP header alone says follows it (tcptrace's payload length)
 
 // transport layer
 export let sport: u32 = 0;
@@ -63,6 +64,7 @@ export function setTransport(s: u32, d: u32, payload: u32): void {
 }
 
 export function setLaterFragment(v: bool): void { laterFragment = v; }
+export function setIpClaim(v: i32): void { ipClaim = v; }
 
 export function setPayload(p: usize, captured: u32): void { payload = p; payloadCaptured = captured; }
 

@@ -35,12 +35,15 @@ export class TcpSide {
   lastackTime: i64;
   finTime: i64;          // first FIN sent
   rstTime: i64;          // first RST sent
-  rttSum: i64;           // tcptrace RTT, from unambiguous samples (Karn)
-  rttMin: i64;
-  rttMax: i64;
-  rttSumSq: f64;
-  dataBytes: u64;        // payload bytes sent, retransmissions included
+  // tcptrace's statistics of this direction (tcptrace.ts), 64-bit
+  dataBytes: u64;        // actual data bytes: payload sent, retransmissions included
+  uniqueBytes: u64;
   rexmitBytes: u64;
+  truncBytes: u64;       // payload bytes the capture cut off
+  winTot: u64;           // sum of the advertised windows, for their average
+  owinTot: u64;          // sum of tcptrace's outstanding-data estimates (owin_tot: > 0 gates duplicate ACKs)
+  rttSum: f64;           // RTT samples, microseconds (Karn: segments sent once)
+  rttSum2: f64;
   // Wireshark's per-direction sequence state
   nextseq: u32;
   maxseqtobeacked: u32;
@@ -62,27 +65,43 @@ export class TcpSide {
   mss: i32;              // from its SYN; -1 absent
   wscale: i32;
   options: u32;          // OPT_* below, from its SYN
+  // tcptrace, 32-bit: counters, then the state they come from
   packets: u32;
-  dataPackets: u32;
+  ackPackets: u32;
   pureAcks: u32;
+  dataPackets: u32;
   rexmitPackets: u32;
   oooPackets: u32;
-  dupAcks: u32;
+  probePackets: u32;     // zero window probes
+  probeBytes: u32;
+  zeroWindows: u32;      // ACKs advertising a zero window
+  winMax: u32;           // scaled
+  winMin: u32;           // smallest non-zero
+  winLast: u32;          // the last one advertised
+  winScaled: u32;        // packets since window scaling took effect, for the average
+  truncPackets: u32;
+  rttCount: u32;
+  rttMin: u32;           // microseconds
+  rttMax: u32;
+  rttLast: u32;          // the latest sample (0: the latest ACK gave none)
+  rtt3whs: u32;          // the sample when the other side acked this side's SYN
+  dupAcks: u32;          // duplicate ACKs of this side's data (sent by the other side)
   tripleDupAcks: u32;
-  zeroWindows: u32;
-  zeroWindowProbes: u32;
   sackPackets: u32;
   dsackPackets: u32;
-  rttCount: u32;
-  maxWindow: u32;        // scaled
-  minWindow: u32;
+  counts: u32;           // SYNs | FINs << 8 | RSTs << 16 | most SACK blocks << 24, u8 each as in tcptrace
+  ttFlags: u32;          // TT_* in tcptrace.ts, window scale << 16
+  ttAck: u32;            // the last ACK sent (tcb.ack); the other side's ISN after its SYN
+  ttSyn: u32;            // sequence number of the last SYN
+  ttFin: u32;            // sequence number of the last FIN
+  latestSeq: u32;        // end of the latest segment
+  wraps: u32;            // sequence space wrap-arounds
+  quad0: u32; quad1: u32; quad2: u32; quad3: u32; // tcptrace's segment lists, one per 2^30 quadrant
   finFrame: u32;
   finSeq: u32;           // sequence number the FIN occupies
   finCount: u32;
   rstFrame: u32;
   rstCount: u32;
-  highSeq: u32;          // highest seq+len sent, for unique bytes
-  firstSeq: u32;
   state: u32;            // RFC 9293 state as the wire shows it (State)
   transitions: u32;      // entries used in the transition list
   // up to 8 transitions: frame u32 and state in the low byte of a u32

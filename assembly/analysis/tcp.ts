@@ -3,6 +3,7 @@ import { TcpFlow, TcpSide, TCP_FLOW_SIZE, TCP_SIDE_SIZE, TCP_SIZE, ZEEK_OFFSET, 
 import { NONE } from "../flow/flow";
 import { endpointStates } from "./tcp-states";
 import { zeekBegin, zeekPacket } from "./zeek";
+import { tcptrace, resetTcptrace, beginTcptrace } from "./tcptrace";
 import * as pkt from "../packet";
 
 // Wireshark 4.0's TCP sequence analysis (epan/dissectors/packet-tcp.c, tcp_analyze_sequence_number),
@@ -40,7 +41,7 @@ let cap: u32 = 0;
 let count: u32 = 0;
 
 // Unacked segments, from a pool with a free list, 32 bytes each:
-// 0 seq u32 | 4 nextseq u32 | 8 frame u32 | 12 next u32 | 16 time i64 | 24 retransmitted u32 | 28 pad
+// 0 seq u32 | 4 nextseq u32 | 8 frame u32 | 12 next u32 | 16 time i64 | 24 pad 8
 // @ts-ignore: decorator
 @inline const SEG_SIZE: u32 = 32;
 let pool: usize = 0;
@@ -64,6 +65,7 @@ export function resetTcp(): void {
     pool = heap.alloc(<usize>poolCap * SEG_SIZE);
   }
   count = 0; poolUsed = 0; poolFree = NONE;
+  resetTcptrace();
 }
 
 export function tcpArena(): usize { return arena; }
@@ -89,7 +91,8 @@ export function newTcp(): u32 {
     let s = sideOf(t, d);
     // Wireshark starts a direction's window at G_MAXUINT32: not zero, and unlike any real one
     s.winScale = -1; s.firstAck = 1; s.validBif = 1; s.segHead = NONE; s.window = 0xFFFFFFFF;
-    s.mss = -1; s.wscale = -1; s.finFrame = NONE; s.rstFrame = NONE; s.minWindow = 0xFFFFFFFF;
+    s.mss = -1; s.wscale = -1; s.finFrame = NONE; s.rstFrame = NONE;
+    beginTcptrace(s);
   }
   zeekBegin(changetype<usize>(t) + ZEEK_OFFSET);
   return i;
@@ -225,7 +228,6 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
     store<u32>(s, frame, 8);
     store<u32>(s, fwd.segHead, 12);
     store<i64>(s, now, 16);
-    store<u32>(s, (b & (Bit.retransmission | Bit.out_of_order)) ? 1 : 0, 24);
     fwd.segHead = i;
     fwd.segCount++;
   }
@@ -258,7 +260,7 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
     if (inFlight > 0 && inFlight < 2000000000) bytesInFlight = (flags & (SYN | FIN)) ? inFlight - 1 : inFlight;
   }
   // the SACK blocks of this packet count against the other side's bytes in flight from now on
-  if (pkt.sackCount > 0) sack(fwd, ack);
+  if (pkt.sackCount > 0) sack(fwd);
 
   // after the analysis, as Wireshark's dissector does them
   if (pkt.optWscale >= 0) fwd.winScale = pkt.optWscale > 14 ? 14 : pkt.optWscale;
@@ -270,7 +272,7 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
   }
   initialRtt(t, flags, now);
 
-  stats(fwd, b, seglen, flags, window);
+  tcptrace(fwd, rev);
   endpointStates(t, d, flags, seq, ack, seglen, now, frame);
   zeekPacket(changetype<usize>(t) + ZEEK_OFFSET, d == 0);
   countBits(t, b);
@@ -280,16 +282,12 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
 function acked(rev: TcpSide, ack: u32, now: i64): void {
   let prev = NONE;
   let i = rev.segHead;
-  let ambiguous = false;
-  let sample: i64 = -1;
   while (i != NONE) {
     let s = seg(i);
     let sseq = load<u32>(s), snext = load<u32>(s, 4);
     if (ack == snext) {
       acksFrame = load<u32>(s, 8);
       ackRtt = now - load<i64>(s, 16);
-      sample = ackRtt;
-      if (load<u32>(s, 24)) ambiguous = true;
     } else if (gt(ack, sseq) && le(ack, snext)) {
       store<u32>(s, ack); // acknowledges part of it: keep the rest
       continue;
@@ -305,29 +303,16 @@ function acked(rev: TcpSide, ack: u32, now: i64): void {
     rev.segCount--;
     i = next;
   }
-  // tcptrace's RTT: only samples whose segment was sent once (Karn's algorithm)
-  if (sample >= 0 && !ambiguous) {
-    rev.rttCount++;
-    rev.rttSum += sample;
-    rev.rttSumSq += <f64>sample * <f64>sample;
-    if (rev.rttCount == 1 || sample < rev.rttMin) rev.rttMin = sample;
-    if (sample > rev.rttMax) rev.rttMax = sample;
-  }
 }
 
-function sack(fwd: TcpSide, ack: u32): void {
+function sack(fwd: TcpSide): void {
   let total: u32 = 0;
-  let dsack = false;
   for (let k: u32 = 0; k < pkt.sackCount; k++) {
     let left = load<u32>(pkt.sackBuf + <usize>(k * 8)), right = load<u32>(pkt.sackBuf + <usize>(k * 8), 4);
     if (k < 3) total += right - left; // Wireshark keeps three blocks (MAX_TCP_SACK_RANGES - 1)
-    // RFC 2883: a first block below the cumulative ACK reports a duplicate
-    if (k == 0 && le(right, ack)) dsack = true;
   }
   fwd.sackBytes = total;
   fwd.sackCount = pkt.sackCount;
-  fwd.sackPackets++;
-  if (dsack) fwd.dsackPackets++;
 }
 
 // Time since `then`, unsigned as Wireshark computes it: a clock going backwards is "long ago".
@@ -395,29 +380,4 @@ function handshake(t: TcpFlow, fwd: TcpSide, d: u32, flags: u32, seq: u32, segle
     // the client's ACK of the SYN+ACK completes the handshake
     t.ackFrame = frame; t.ackTime = now;
   }
-}
-
-function stats(fwd: TcpSide, b: u32, seglen: u32, flags: u32, window: u32): void {
-  fwd.packets++;
-  if (seglen > 0) {
-    if (fwd.dataPackets == 0) { fwd.firstSeq = pkt.seq; fwd.highSeq = pkt.seq; }
-    fwd.dataPackets++;
-    fwd.dataBytes += seglen;
-    let end = pkt.seq + seglen;
-    if (gt(end, fwd.highSeq)) fwd.highSeq = end;
-  } else if ((flags & (SYN | FIN | RST)) == 0 && (flags & ACK)) {
-    fwd.pureAcks++;
-  }
-  if (b & Bit.retransmission) { fwd.rexmitPackets++; fwd.rexmitBytes += seglen; }
-  if (b & Bit.out_of_order) fwd.oooPackets++;
-  if (b & Bit.duplicate_ack) {
-    fwd.dupAcks++;
-    if (fwd.dupacknum == 3) fwd.tripleDupAcks++;
-  }
-  if (b & Bit.zero_window) fwd.zeroWindows++;
-  if (b & Bit.zero_window_probe) fwd.zeroWindowProbes++;
-  let scaled = window;
-  if (!(flags & SYN) && fwd.winScale > 0) scaled = window << <u32>fwd.winScale;
-  if (scaled > fwd.maxWindow) fwd.maxWindow = scaled;
-  if (scaled < fwd.minWindow) fwd.minWindow = scaled;
 }

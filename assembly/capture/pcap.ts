@@ -30,6 +30,10 @@ export function isPcapMagic(m: u32): bool {
 
 export let formatFlags: u32 = 0; // 1 swapped, 2 nanosecond, 4 Kuznetzov
 
+// The file's snaplen as libpcap applies it (sf-pcap.c): records longer than it are cut to it, and
+// 0 or an oversized one means its largest (MAXIMUM_SNAPLEN). Wireshark keeps such records whole.
+export function libpcapSnapshot(): u32 { return snaplen == 0 || snaplen > MAX_STANDARD ? MAX_STANDARD : snaplen; }
+
 // Returns bytes consumed, 0 when more input is needed, -1 when reading must stop.
 export function pcapHeader(p: usize, avail: u32, off: u64): i32 {
   if (avail < 24) { setNeed(24); return 0; }

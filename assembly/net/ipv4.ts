@@ -13,6 +13,7 @@ export function ipv4(p: usize, len: u32): void {
   let ihl = (vihl & 15) << 2;
   if (ihl < 20 || ihl > len) { warn(Warn.bad_ipv4_header_len, pkt.frame, pkt.offset, ihl); return; }
   let total = be16(p + 2);
+  pkt.setIpClaim(<i32>total - <i32>ihl); // raw, as tcptrace takes it: no offload or snaplen repair
   // A total length of 0 comes from TCP segmentation offload: the capture holds the real size.
   if (total == 0) total = len;
   else if (total < ihl) { warn(Warn.bad_ipv4_total_len, pkt.frame, pkt.offset, total); return; }

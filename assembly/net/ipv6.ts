@@ -11,6 +11,7 @@ export function ipv6(p: usize, len: u32): void {
   let version = <u32>(load<u8>(p) >> 4);
   if (version != 6) { warn(Warn.ip_version_mismatch, pkt.frame, pkt.offset, version); return; }
   let payload = be16(p + 4);
+  pkt.setIpClaim(<i32>payload); // raw, extension headers included, as tcptrace takes it
   // 0: a jumbogram or segmentation offload; the capture holds the real size.
   let total: u32 = payload == 0 ? len : payload + 40;
   let room = pkt.wireRoom(p); // a frame cut short on the wire ends the packet early

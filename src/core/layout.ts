@@ -99,15 +99,19 @@ export const TcpFlow = struct({
 
 /** assembly/analysis/tcp-flow.ts TcpSide: one direction; side A's follows TcpFlow, then side B's. */
 export const TcpSide = struct({
-  nextseqTime: time, lastackTime: time, finTime: time, rstTime: time, rttSum: i64, rttMin: i64, rttMax: i64,
-  rttSumSq: 'f64', dataBytes: u64, rexmitBytes: u64,
+  nextseqTime: time, lastackTime: time, finTime: time, rstTime: time,
+  dataBytes: u64, uniqueBytes: u64, rexmitBytes: u64, truncBytes: u64, winTot: u64, owinTot: u64,
+  rttSum: 'f64', rttSum2: 'f64',
   nextseq: u32, maxseqtobeacked: u32, lastack: u32, window: u32, nextseqFrame: u32, lastnondupack: u32,
   dupacknum: i32, lastFlags: u32, winScale: i32, firstAck: u32, validBif: u32, segHead: u32, segCount: u32,
   sackBytes: u32, sackCount: u32,
-  isn: u32, mss: i32, wscale: i32, options: u32, packets: u32, dataPackets: u32, pureAcks: u32,
-  rexmitPackets: u32, oooPackets: u32, dupAcks: u32, tripleDupAcks: u32, zeroWindows: u32,
-  zeroWindowProbes: u32, sackPackets: u32, dsackPackets: u32, rttCount: u32, maxWindow: u32, minWindow: u32,
-  finFrame: u32, finSeq: u32, finCount: u32, rstFrame: u32, rstCount: u32, highSeq: u32, firstSeq: u32,
+  isn: u32, mss: i32, wscale: i32, options: u32,
+  packets: u32, ackPackets: u32, pureAcks: u32, dataPackets: u32, rexmitPackets: u32, oooPackets: u32,
+  probePackets: u32, probeBytes: u32, zeroWindows: u32, winMax: u32, winMin: u32, winLast: u32, winScaled: u32,
+  truncPackets: u32, rttCount: u32, rttMin: u32, rttMax: u32, rttLast: u32, rtt3whs: u32, dupAcks: u32,
+  tripleDupAcks: u32, sackPackets: u32, dsackPackets: u32, counts: u32, ttFlags: u32, ttAck: u32, ttSyn: u32,
+  ttFin: u32, latestSeq: u32, wraps: u32, quad0: u32, quad1: u32, quad2: u32, quad3: u32,
+  finFrame: u32, finSeq: u32, finCount: u32, rstFrame: u32, rstCount: u32,
   state: u32, transitions: u32,
   tf0: u32, ts0: u32, tf1: u32, ts1: u32, tf2: u32, ts2: u32, tf3: u32, ts3: u32,
   tf4: u32, ts4: u32, tf5: u32, ts5: u32, tf6: u32, ts6: u32, tf7: u32, ts7: u32,
@@ -122,6 +126,8 @@ export const TCP_SIZE = ZEEK_OFFSET + ZEEK_SIZE;
 export const TcpFlag = { simultaneousClose: 1, finAckCombined: 2, dataAfterFin: 4, synData: 8 } as const;
 /** TcpSide.options */
 export const TcpOption = { mss: 1, wscale: 2, sackPerm: 4, timestamps: 8, fastOpen: 16, synSeen: 32 } as const;
+/** TcpSide.ttFlags (assembly/analysis/tcptrace.ts TT_*): window scaling in effect for the averages. */
+export const TcptraceFlag = { scaled: 2 } as const;
 
 /** RFC 9293 states, by their number in assembly/analysis/tcp-flow.ts State. */
 export const TCP_STATES = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1',

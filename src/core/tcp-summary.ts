@@ -1,7 +1,7 @@
 // A TCP flow's story, from the core's TcpFlow and TcpSide records: handshake, each direction's
 // statistics (tcptrace's), teardown, endpoint states and Wireshark's analysis flag counts.
 
-import { TcpFlow, TcpSide, TcpFlag, TcpOption, TCP_STATES, ANALYSIS_FLAGS, NONE, ZEEK_OFFSET, readStruct, nsOf, seconds } from './layout.js';
+import { TcpFlow, TcpSide, TcpFlag, TcpOption, TcptraceFlag, TCP_STATES, ANALYSIS_FLAGS, NONE, ZEEK_OFFSET, readStruct, nsOf, seconds } from './layout.js';
 import { readZeek, type ZeekConn } from './zeek.js';
 
 export type AnalysisFlag = (typeof ANALYSIS_FLAGS)[number];
@@ -15,27 +15,71 @@ export interface TcpOptions {
   fastOpen: boolean;
 }
 
+/**
+ * One direction of a TCP flow. The statistics mean what `tcptrace -l` (6.6.7) prints in this
+ * side's column (its label in quotes): what this side sent, and how the other side acknowledged it
+ * (duplicate ACKs, RTT). Counts are of packets unless they say bytes; times are seconds.
+ */
 export interface TcpDirection {
+  /** "total packets". */
   packets: number;
-  dataPackets: number;
-  dataBytes: number;
-  uniqueBytes: number;
-  retransmittedPackets: number;
-  retransmittedBytes: number;
-  outOfOrder: number;
+  /** "ack pkts sent": packets with the ACK flag, resets included. */
+  ackPackets: number;
+  /** "pure acks sent": ACK without payload, SYN, FIN or RST. */
   pureAcks: number;
-  duplicateAcks: number;
-  tripleDuplicateAcks: number;
-  zeroWindows: number;
-  zeroWindowProbes: number;
+  /** "sack pkts sent": ACKs with SACK blocks. */
   sackPackets: number;
+  /** "dsack pkts sent": of those, D-SACKs (RFC 2883): the first block under the ACK, inside or overlapping the second. */
   dsackPackets: number;
-  /** RTT of this side's segments, from ACKs of segments sent once (Karn); seconds. */
-  rtt: { min: number; avg: number; max: number; stdev: number; samples: number } | null;
+  /** "max sack blks/ack". */
+  maxSackBlocks: number;
+  /** "unique bytes sent": payload bytes sent for the first time (zero window probes not counted). */
+  uniqueBytes: number;
+  /** "actual data pkts": packets with payload, retransmissions included. */
+  dataPackets: number;
+  /** "actual data bytes". */
+  dataBytes: number;
+  /** "rexmt data pkts": packets carrying sequence space this side had sent before (a repeated SYN or FIN too). */
+  retransmittedPackets: number;
+  /** "rexmt data bytes": the bytes of those already sent (a repeated SYN or FIN counts one). */
+  retransmittedBytes: number;
+  /** "zwnd probe pkts": data or FIN segments (not SYNs) sent while the other side's last window was zero. */
+  zeroWindowProbes: number;
+  /** "zwnd probe bytes". */
+  zeroWindowProbeBytes: number;
+  /** "outoforder pkts": segments that start and end before one already seen. */
+  outOfOrder: number;
+  /** "SYN/FIN pkts sent", each counted modulo 256 as tcptrace does. */
+  synPackets: number;
+  finPackets: number;
+  /** "max win adv": advertised windows, scaled once both SYNs asked for scaling (a SYN's never is). */
   maxWindow: number;
-  minWindow: number | null;
-  /** Unique bytes per second over the flow's duration. */
-  throughput: number;
+  /** "min win adv": the smallest non-zero one; 0 when none was. */
+  minWindow: number;
+  /** "avg win adv": integer average over this side's packets (since scaling took effect, when it did). */
+  avgWindow: number;
+  /** "zero win adv": ACKs advertising a zero window. */
+  zeroWindows: number;
+  /** "throughput": unique bytes per second over the flow's duration; null (tcptrace's NA) when it lasted no time. */
+  throughput: number | null;
+  /** "missed data": bytes from the SYN to the FIN (to the last segment after a reset) never seen.
+   *  Null (NA) without both a SYN and a FIN; negative where tcptrace prints the 64-bit wrap-around. */
+  missedData: number | null;
+  /** "truncated data": payload bytes the capture's snap length cut off. */
+  truncatedData: number;
+  /** "truncated packets". */
+  truncatedPackets: number;
+  /** "RTT samples/min/max/avg/stdev": ACKs from the other side of exactly one of this side's segments,
+   *  sent once (Karn) with no earlier segment sent after it. stdev is tcptrace's sample deviation,
+   *  0 for two samples or fewer, null where tcptrace prints NA. Null without samples. */
+  rtt: { min: number; avg: number; max: number; stdev: number | null; samples: number } | null;
+  /** "RTT from 3WHS": the sample taken when the other side acknowledged this side's (only) SYN; null when none. */
+  rttFrom3whs: number | null;
+  /** "duplicate acks": ACKs from the other side repeating the highest ACK of this side's data, without
+   *  payload, with an unchanged window, while data was outstanding (tcptrace's BSD rule). */
+  duplicateAcks: number;
+  /** "triple dupacks": the third such duplicate of one ACK. */
+  tripleDuplicateAcks: number;
   isn: number | null;
   options: TcpOptions | null;
   /** RFC 9293 state at the end of the capture, and every change with the frame that caused it. */
@@ -146,32 +190,43 @@ export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: nu
 function direction(x: Record<string, number>, duration: number): TcpDirection {
   const states: { frame: number; state: TcpState }[] = [];
   for (let i = 0; i < x.transitions; i++) states.push({ frame: x[`tf${i}`], state: TCP_STATES[x[`ts${i}`]] });
-  const unique = x.dataBytes - x.rexmitBytes;
-  const mean = x.rttCount ? x.rttSum / x.rttCount : 0;
   const synSeen = (x.options & TcpOption.synSeen) !== 0;
+  const n = x.rttCount;
+  const us = (v: number) => v / 1e6;
+  // tcptrace's Stdev(): the sample deviation, 0 for two samples or fewer
+  const stdev = n <= 2 ? 0 : Math.sqrt((x.rttSum2 - (x.rttSum * x.rttSum) / n) / (n - 1));
   return {
     packets: x.packets,
-    dataPackets: x.dataPackets,
-    dataBytes: x.dataBytes,
-    uniqueBytes: unique,
-    retransmittedPackets: x.rexmitPackets,
-    retransmittedBytes: x.rexmitBytes,
-    outOfOrder: x.oooPackets,
+    ackPackets: x.ackPackets,
     pureAcks: x.pureAcks,
-    duplicateAcks: x.dupAcks,
-    tripleDuplicateAcks: x.tripleDupAcks,
-    zeroWindows: x.zeroWindows,
-    zeroWindowProbes: x.zeroWindowProbes,
     sackPackets: x.sackPackets,
     dsackPackets: x.dsackPackets,
-    rtt: x.rttCount ? {
-      min: ns(x.rttMin), avg: ns(mean), max: ns(x.rttMax),
-      stdev: ns(Math.sqrt(Math.max(0, x.rttSumSq / x.rttCount - mean * mean))),
-      samples: x.rttCount,
+    maxSackBlocks: x.counts >>> 24,
+    uniqueBytes: x.uniqueBytes,
+    dataPackets: x.dataPackets,
+    dataBytes: x.dataBytes,
+    retransmittedPackets: x.rexmitPackets,
+    retransmittedBytes: x.rexmitBytes,
+    zeroWindowProbes: x.probePackets,
+    zeroWindowProbeBytes: x.probeBytes,
+    outOfOrder: x.oooPackets,
+    synPackets: x.counts & 0xff,
+    finPackets: (x.counts >>> 8) & 0xff,
+    maxWindow: x.winMax,
+    minWindow: x.winMin,
+    avgWindow: avgWindow(x),
+    zeroWindows: x.zeroWindows,
+    throughput: duration > 0 ? x.uniqueBytes / duration : null,
+    missedData: missedData(x),
+    truncatedData: x.truncBytes,
+    truncatedPackets: x.truncPackets,
+    rtt: n ? {
+      min: us(x.rttMin), avg: us(x.rttSum / n), max: us(x.rttMax),
+      stdev: Number.isFinite(stdev) ? us(stdev) : null, samples: n,
     } : null,
-    maxWindow: x.maxWindow,
-    minWindow: x.packets ? x.minWindow : null,
-    throughput: duration > 0 ? unique / duration : 0,
+    rttFrom3whs: x.rtt3whs ? us(x.rtt3whs) : null,
+    duplicateAcks: x.dupAcks,
+    tripleDuplicateAcks: x.tripleDupAcks,
     isn: synSeen ? x.isn : null,
     options: synSeen ? {
       mss: x.options & TcpOption.mss ? x.mss : null,
@@ -185,4 +240,21 @@ function direction(x: Record<string, number>, duration: number): TcpDirection {
     fin: x.finFrame !== NONE ? { frame: x.finFrame, time: x.finTime, count: x.finCount } : null,
     rst: x.rstFrame !== NONE ? { frame: x.rstFrame, time: x.rstTime, count: x.rstCount } : null,
   };
+}
+
+/** "ttl stream length" from the SYN to the FIN, or to the last segment after a reset, over the
+ *  sequence space wrap-arounds, less the unique bytes; in 64-bit arithmetic as tcptrace's. */
+function missedData(x: Record<string, number>): number | null {
+  const syns = x.counts & 0xff, fins = (x.counts >>> 8) & 0xff, resets = (x.counts >>> 16) & 0xff;
+  if (syns === 0 || fins === 0) return null;
+  const W = 1n << 32n;
+  const last = BigInt(resets > 0 ? x.latestSeq : x.ttFin), syn = BigInt(x.ttSyn), wraps = BigInt(x.wraps);
+  const length = last > syn ? last + W * wraps - syn - 1n : last + W * (wraps + 1n) - syn - 1n;
+  return Number(length - BigInt(x.uniqueBytes));
+}
+
+/** "avg win adv": over the packets since scaling took effect, or over all of them. */
+function avgWindow(x: Record<string, number>): number {
+  const n = x.ttFlags & TcptraceFlag.scaled ? x.winScaled : x.packets;
+  return n === 0 ? 0 : Math.floor(x.winTot / n);
 }

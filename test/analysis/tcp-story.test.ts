@@ -167,14 +167,18 @@ describe('each direction, as tcptrace counts it', () => {
       { from: 's', flags: ACK, seq: 1, ack: 1001, ms: 40 },             // acks the first: an RTT sample
       { from: 's', flags: ACK, seq: 1, ack: 1001, ms: 41 },             // duplicate
       { from: 'c', flags: ACK, seq: 1001, ack: 1, len: 1000, ms: 300 }, // retransmitted
-      { from: 's', flags: ACK, seq: 1, ack: 3001, ms: 310 },            // ends at a segment sent once: a sample
+      { from: 's', flags: ACK, seq: 1, ack: 3001, ms: 310 },            // acks the third after a later copy of the second
     ]);
     const c = f.tcp!.client;
     expect(c).toMatchObject({ dataPackets: 4, dataBytes: 4000, uniqueBytes: 3000, retransmittedPackets: 1, retransmittedBytes: 1000 });
-    expect(f.tcp!.server.duplicateAcks).toBe(1);
-    // the SYN (10 ms), the first segment (10 ms) and the third (278 ms); never the retransmitted one
-    expect(c.rtt?.samples).toBe(3);
+    // tcptrace counts the server's duplicate of ACK 1001 in the column of the data it acknowledges
+    expect(c.duplicateAcks).toBe(1);
+    expect(f.tcp!.server.duplicateAcks).toBe(0);
+    // the SYN (10 ms) and the first segment (10 ms); not the retransmitted second, and not the third,
+    // whose ACK came after the second was sent again
+    expect(c.rtt?.samples).toBe(2);
     expect(c.rtt?.min).toBeCloseTo(0.010, 9);
-    expect(c.rtt?.max).toBeCloseTo(0.278, 9);
+    expect(c.rtt?.max).toBeCloseTo(0.010, 9);
+    expect(c.rttFrom3whs).toBeCloseTo(0.010, 9);
   });
 });
