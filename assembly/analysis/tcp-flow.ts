@@ -56,8 +56,10 @@ export class TcpSide {
   winScale: i32;         // -1 unknown, -2 no scaling, else the shift
   firstAck: u32;         // this side has not yet sent a non-SYN ACK
   validBif: u32;
-  segHead: u32;          // unacked segments, newest first (pool index, NONE)
+  segHead: u32;          // unacked segments, oldest first (pool index, NONE)
+  segTail: u32;          // ... and the newest, where a segment joins
   segCount: u32;
+  segSorted: u32;        // every segment starts at or after the previous one's end
   sackBytes: u32;        // bytes in the SACK blocks of this side's latest SACK
   sackCount: u32;
   // what this side sent

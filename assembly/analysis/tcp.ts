@@ -41,7 +41,7 @@ let cap: u32 = 0;
 let count: u32 = 0;
 
 // Unacked segments, from a pool with a free list, 32 bytes each:
-// 0 seq u32 | 4 nextseq u32 | 8 frame u32 | 12 next u32 | 16 time i64 | 24 pad 8
+// 0 seq u32 | 4 nextseq u32 | 8 frame u32 | 12 next (newer) u32 | 16 time i64 | 24 pad 8
 // @ts-ignore: decorator
 @inline const SEG_SIZE: u32 = 32;
 let pool: usize = 0;
@@ -90,7 +90,8 @@ export function newTcp(): u32 {
   for (let d: u32 = 0; d < 2; d++) {
     let s = sideOf(t, d);
     // Wireshark starts a direction's window at G_MAXUINT32: not zero, and unlike any real one
-    s.winScale = -1; s.firstAck = 1; s.validBif = 1; s.segHead = NONE; s.window = 0xFFFFFFFF;
+    s.winScale = -1; s.firstAck = 1; s.validBif = 1; s.window = 0xFFFFFFFF;
+    s.segHead = NONE; s.segTail = NONE; s.segSorted = 1;
     s.mss = -1; s.wscale = -1; s.finFrame = NONE; s.rstFrame = NONE;
     beginTcptrace(s);
   }
@@ -226,9 +227,17 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
     store<u32>(s, seq);
     store<u32>(s, nextseq, 4);
     store<u32>(s, frame, 8);
-    store<u32>(s, fwd.segHead, 12);
+    store<u32>(s, NONE, 12);
     store<i64>(s, now, 16);
-    fwd.segHead = i;
+    if (fwd.segTail == NONE) {
+      fwd.segHead = i;
+      fwd.segSorted = 1;
+    } else {
+      let tail = seg(fwd.segTail);
+      if (lt(seq, load<u32>(tail, 4))) fwd.segSorted = 0; // a retransmission or an overlap
+      store<u32>(tail, i, 12);
+    }
+    fwd.segTail = i;
     fwd.segCount++;
   }
   let probe = (b & Bit.zero_window_probe) != 0;
@@ -246,9 +255,11 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
   acked(rev, ack, now);
   // 15. bytes in flight, from this side's unacked segments
   if (seglen != 0 && fwd.segHead != NONE && fwd.validBif) {
-    let i = fwd.segHead;
-    // relative to base_seq, as Wireshark compares them (unsigned, so a wrap below the base shows)
-    let lo = load<u32>(seg(i)) - base, hi = load<u32>(seg(i), 4) - base;
+    // Wireshark takes the lowest start and the highest end relative to base_seq, compared unsigned.
+    // In a sorted list those are the oldest start and the newest end, unless the relative numbers
+    // wrap past 2^32 in between; only then is the whole list read.
+    let lo = load<u32>(seg(fwd.segHead)) - base, hi = load<u32>(seg(fwd.segTail), 4) - base;
+    let i = fwd.segSorted && hi >= lo ? NONE : fwd.segHead;
     while (i != NONE) {
       let s = seg(i);
       let a = load<u32>(s) - base, e = load<u32>(s, 4) - base;
@@ -279,30 +290,39 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
   bits = b;
 }
 
+// Wireshark walks its list newest first and keeps the last exact match: the oldest. This list runs
+// oldest first, so the first exact match is the one. The same segments go and stay either way; when
+// the list is sorted, the first segment this ACK leaves whole ends the walk, since all after it
+// start later still.
 function acked(rev: TcpSide, ack: u32, now: i64): void {
   let prev = NONE;
   let i = rev.segHead;
+  let matched = false;
   while (i != NONE) {
     let s = seg(i);
     let sseq = load<u32>(s), snext = load<u32>(s, 4);
+    let next = load<u32>(s, 12);
     if (ack == snext) {
-      acksFrame = load<u32>(s, 8);
-      ackRtt = now - load<i64>(s, 16);
-    } else if (gt(ack, sseq) && le(ack, snext)) {
-      store<u32>(s, ack); // acknowledges part of it: keep the rest
-      continue;
+      if (!matched) {
+        acksFrame = load<u32>(s, 8);
+        ackRtt = now - load<i64>(s, 16);
+        matched = true;
+      }
     } else if (gt(snext, ack)) {
+      if (gt(ack, sseq)) store<u32>(s, ack); // acknowledges part of it: keep the rest
+      if (rev.segSorted) return;
       prev = i;
-      i = load<u32>(s, 12);
+      i = next;
       continue;
     }
     // old, or exactly acknowledged: drop it
-    let next = load<u32>(s, 12);
     if (prev == NONE) rev.segHead = next; else store<u32>(seg(prev), next, 12);
+    if (next == NONE) rev.segTail = prev;
     segRelease(i);
     rev.segCount--;
     i = next;
   }
+  if (rev.segHead == NONE) rev.segSorted = 1;
 }
 
 function sack(fwd: TcpSide): void {
