@@ -48,6 +48,9 @@ export interface FlowPackets {
   window: Uint32Array;
   analysis: Uint32Array;
   wireLen: Uint32Array;
+  /** RFC 9293 state of the client and of the server after each packet (core/layout.ts TCP_STATES). */
+  clientState: Uint8Array;
+  serverState: Uint8Array;
 }
 
 // Bundled with the site (relative URL: works from any sub-path and offline).
@@ -159,6 +162,7 @@ export class Analyzer {
       count: n, packet, frame: pick(ix.frame), time, dir, flags: pick(ix.flags), seq: pick(ix.seq),
       ack: pick(ix.ack), len: pick(ix.len), window: pick(ix.window), analysis: pick(ix.analysis),
       wireLen: pick(ix.wireLen),
+      clientState: pick(clientIsB ? ix.stateB : ix.stateA), serverState: pick(clientIsB ? ix.stateA : ix.stateB),
     };
     const buffers = Object.values(result).filter((v) => ArrayBuffer.isView(v)).map((v) => (v as Uint8Array).buffer as ArrayBuffer);
     return transfer(result, buffers);

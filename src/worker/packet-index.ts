@@ -1,4 +1,4 @@
-// Every packet's record, kept in columns of typed arrays (about 56 bytes a packet): enough to draw a
+// Every packet's record, kept in columns of typed arrays (about 58 bytes a packet): enough to draw a
 // flow's ladder and packet list and to find the packet's bytes in the file again, without keeping
 // the file. Packets of one flow are chained, so a flow's packets are found without a scan.
 
@@ -25,6 +25,9 @@ export class PacketIndex {
   flags = new Uint16Array(0);
   /** 0: sent by the flow's endpoint A (its first sender), 1: by B. */
   dir = new Uint8Array(0);
+  /** RFC 9293 state of endpoints A and B after the packet (layout.ts TCP_STATES). */
+  stateA = new Uint8Array(0);
+  stateB = new Uint8Array(0);
 
   #head = new Int32Array(0);
   #tail = new Int32Array(0);
@@ -59,6 +62,10 @@ export class PacketIndex {
       const fw = words[w + (Packet.tcpFlags >> 2)];
       this.flags[i] = fw & 0xffff;
       this.dir[i] = (fw >>> 16) & 0xff;
+      // stateA u8 at 88, stateB u8 at 89 (dataAt fills the word's high half)
+      const sw = words[w + (Packet.stateA >> 2)];
+      this.stateA[i] = sw & 0xff;
+      this.stateB[i] = (sw >>> 8) & 0xff;
       const f = words[w + (Packet.flow >> 2)];
       this.flow[i] = f;
       this.next[i] = -1;
@@ -95,6 +102,7 @@ export class PacketIndex {
     this.window = grow(this.window, cap); this.analysis = grow(this.analysis, cap);
     this.wireLen = grow(this.wireLen, cap); this.capLen = grow(this.capLen, cap);
     this.flags = grow(this.flags, cap); this.dir = grow(this.dir, cap);
+    this.stateA = grow(this.stateA, cap); this.stateB = grow(this.stateB, cap);
     this.#cap = cap;
   }
 }

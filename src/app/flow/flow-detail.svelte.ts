@@ -10,17 +10,22 @@ export class FlowDetail {
   /** Position of the picked packet within the flow. */
   selected = $state<number | null>(null);
   bytes = $state.raw<Uint8Array | null>(null);
+  /** The packet `bytes` are of (the picked one, once they have arrived). */
+  bytesOf = $state<number | null>(null);
+  /** The capture's link types, for decoding the picked packet's headers. */
+  linkTypes = $state.raw<number[]>([]);
   #loads = 0;
   #reads = 0;
 
   async load(client: AnalyzerClient, index: number): Promise<void> {
     const ticket = ++this.#loads;
-    const [flow, packets] = await Promise.all([client.api.flow(index), client.api.flowPackets(index)]);
+    const [flow, packets, summary] = await Promise.all([client.api.flow(index), client.api.flowPackets(index), client.api.summary()]);
     if (ticket !== this.#loads) return;
+    this.linkTypes = summary?.linkTypes.map((l) => l.linkType) ?? [];
     const same = this.flow?.index === index;
     this.flow = flow;
     this.packets = packets;
-    if (!same) { this.selected = null; this.bytes = null; }
+    if (!same) { this.selected = null; this.bytes = null; this.bytesOf = null; }
   }
 
   async select(client: AnalyzerClient, k: number): Promise<void> {
@@ -29,6 +34,6 @@ export class FlowDetail {
     if (!packets || k < 0 || k >= packets.count) return;
     const ticket = ++this.#reads;
     const bytes = await client.api.packetBytes(packets.packet[k]);
-    if (ticket === this.#reads) this.bytes = bytes;
+    if (ticket === this.#reads) { this.bytes = bytes; this.bytesOf = k; }
   }
 }

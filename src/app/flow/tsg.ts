@@ -1,0 +1,239 @@
+// The time-sequence graph's data (Stevens' and tcptrace's): for one sending side of a TCP flow, its
+// segments as sequence ranges over time, and the receiver's cumulative ACK and window edge. Built
+// once from the flow's packet columns; each frame is then folded to pixel columns by `decimate`, so
+// drawing costs the same for ten packets or ten million.
+
+import type { FlowPackets } from '../../worker/analyzer.js';
+
+const FIN = 1, SYN = 2, RST = 4, ACK = 16;
+const TWO32 = 4294967296;
+const HALF = 2147483648;
+
+/** Wireshark's "Bad TCP" colouring rule: any analysis flag but window updates and keep-alives
+ *  (bits of layout.ts ANALYSIS_FLAGS: window_update 11, keep_alive 12, keep_alive_ack 13). */
+const NOT_BAD = (1 << 11) | (1 << 12) | (1 << 13);
+export const isBad = (analysis: number): boolean => (analysis & ~NOT_BAD) !== 0;
+
+export type Side = 0 | 1;
+
+export interface TsgSeries {
+  /** The sender: 0 the client, 1 the server. */
+  side: Side;
+  /** Segments of the sender that take sequence space (data, SYN, FIN), in capture order. */
+  seg: Uint32Array;
+  segTime: Float64Array;
+  /** Sequence range [lo, hi), relative and unwrapped; SYN and FIN take one number each. */
+  segLo: Float64Array;
+  segHi: Float64Array;
+  /** 1 retransmission or other bad-TCP flag, 2 SYN, 4 FIN, 8 RST. */
+  segKind: Uint8Array;
+  /** The receiver's ACKs: packet positions, times, cumulative ACK and the right edge of its window. */
+  ackPk: Uint32Array;
+  ackTime: Float64Array;
+  ackAt: Float64Array;
+  winAt: Float64Array;
+  /** The receiver's window scale shift applied (null: the handshake was not seen, raw windows). */
+  scale: number | null;
+  tMax: number;
+  yMin: number;
+  yMax: number;
+  /** Whether every time is in order: only then are ranges found by binary search. */
+  sorted: boolean;
+}
+
+export const KIND_BAD = 1, KIND_SYN = 2, KIND_FIN = 4, KIND_RST = 8;
+
+/** Follows 32-bit sequence numbers past wrap-around: each value is taken nearest the previous one. */
+class Unwrap {
+  #base = 0;
+  #last: number | null = null;
+  next(raw: number): number {
+    let v = this.#base + raw;
+    if (this.#last !== null) {
+      if (v < this.#last - HALF) { this.#base += TWO32; v += TWO32; }
+      else if (v > this.#last + HALF && this.#base >= TWO32) { this.#base -= TWO32; v -= TWO32; }
+    }
+    this.#last = v;
+    return v;
+  }
+}
+
+/**
+ * The series for data sent by `side`. `scales` are the window scale shifts the client and the server
+ * announced on their SYNs (null when not); scaling holds only when both did (RFC 7323 §2.2), and
+ * never for a SYN's own window.
+ */
+export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, number | null] | null): TsgSeries {
+  let nSeg = 0, nAck = 0;
+  for (let k = 0; k < p.count; k++) {
+    if (p.dir[k] === side) { if (p.len[k] > 0 || p.flags[k] & (SYN | FIN | RST)) nSeg++; }
+    else if (p.flags[k] & ACK) nAck++;
+  }
+  const seg = new Uint32Array(nSeg), segTime = new Float64Array(nSeg), segLo = new Float64Array(nSeg),
+    segHi = new Float64Array(nSeg), segKind = new Uint8Array(nSeg);
+  const ackPk = new Uint32Array(nAck), ackTime = new Float64Array(nAck), ackAt = new Float64Array(nAck),
+    winAt = new Float64Array(nAck);
+  const receiver = side === 0 ? 1 : 0;
+  const scale = scales === null ? null
+    : scales[0] !== null && scales[1] !== null ? Math.min(14, scales[receiver]!) : 0;
+  const seqs = new Unwrap(), acks = new Unwrap();
+  let i = 0, j = 0, yMin = Infinity, yMax = -Infinity, sorted = true, last = -Infinity;
+  for (let k = 0; k < p.count; k++) {
+    const t = p.time[k], f = p.flags[k];
+    if (t < last) sorted = false;
+    last = t;
+    if (p.dir[k] === side) {
+      if (!(p.len[k] > 0 || f & (SYN | FIN | RST))) continue;
+      const lo = seqs.next(p.seq[k]);
+      const hi = lo + p.len[k] + (f & SYN ? 1 : 0) + (f & FIN ? 1 : 0);
+      seg[i] = k; segTime[i] = t; segLo[i] = lo; segHi[i] = hi;
+      segKind[i] = (isBad(p.analysis[k]) ? KIND_BAD : 0) | (f & SYN ? KIND_SYN : 0) | (f & FIN ? KIND_FIN : 0) | (f & RST ? KIND_RST : 0);
+      if (lo < yMin) yMin = lo;
+      if (hi > yMax) yMax = hi;
+      i++;
+    } else if (f & ACK) {
+      const a = acks.next(p.ack[k]);
+      const shift = f & SYN ? 0 : scale ?? 0;
+      ackPk[j] = k; ackTime[j] = t; ackAt[j] = a; winAt[j] = a + p.window[k] * 2 ** shift;
+      if (a < yMin) yMin = a;
+      if (a > yMax) yMax = a;
+      j++;
+    }
+  }
+  if (!(yMax >= yMin)) { yMin = 0; yMax = 1; }
+  if (yMax === yMin) yMax = yMin + 1;
+  const tMax = p.count ? Math.max(p.time[p.count - 1], 1e-6) : 1;
+  return { side, seg, segTime, segLo, segHi, segKind, ackPk, ackTime, ackAt, winAt, scale, tMax, yMin, yMax, sorted };
+}
+
+/** The first index whose time is >= t (times sorted). */
+export function lowerBound(times: Float64Array, t: number): number {
+  let lo = 0, hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid] < t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** What one frame draws: per pixel column, the span of segments and of bad ones, and the ACK and
+ *  window lines' first, lowest, highest and last values. NaN marks an empty column. */
+export interface Columns {
+  width: number;
+  segMin: Float64Array;
+  segMax: Float64Array;
+  segCount: Uint32Array;
+  /** The single segment of a column holding one (its index), for drawing its ends; -1 otherwise. */
+  segOnly: Int32Array;
+  badMin: Float64Array;
+  badMax: Float64Array;
+  synFin: Uint8Array;
+  ack: Line;
+  win: Line;
+  /** Segments in view, for deciding whether their ends are drawn. */
+  visible: number;
+  /** The lines' values just left of the view, so they enter it at the right height. */
+  ackBefore: number;
+  winBefore: number;
+}
+
+export interface Line { first: Float64Array; min: Float64Array; max: Float64Array; last: Float64Array }
+
+function line(width: number): Line {
+  return { first: new Float64Array(width), min: new Float64Array(width), max: new Float64Array(width), last: new Float64Array(width) };
+}
+
+/** Reusable buffers for `decimate`, grown to the widest canvas seen. */
+export function allocColumns(width: number): Columns {
+  return {
+    width, segMin: new Float64Array(width), segMax: new Float64Array(width), segCount: new Uint32Array(width),
+    segOnly: new Int32Array(width), badMin: new Float64Array(width), badMax: new Float64Array(width),
+    synFin: new Uint8Array(width), ack: line(width), win: line(width), visible: 0, ackBefore: NaN, winBefore: NaN,
+  };
+}
+
+export interface Viewport { t0: number; t1: number }
+
+/** Folds the series in [t0, t1] to `width` pixel columns. */
+export function decimate(s: TsgSeries, v: Viewport, width: number, out: Columns): Columns {
+  const c = out.width >= width ? out : allocColumns(width);
+  c.segMin.fill(Infinity, 0, width); c.segMax.fill(-Infinity, 0, width); c.segCount.fill(0, 0, width);
+  c.segOnly.fill(-1, 0, width); c.badMin.fill(Infinity, 0, width); c.badMax.fill(-Infinity, 0, width);
+  c.synFin.fill(0, 0, width);
+  for (const l of [c.ack, c.win]) { l.first.fill(NaN, 0, width); l.min.fill(Infinity, 0, width); l.max.fill(-Infinity, 0, width); l.last.fill(NaN, 0, width); }
+  const span = v.t1 - v.t0;
+  const sx = width / span;
+  let visible = 0;
+
+  const [s0, s1] = s.sorted ? [lowerBound(s.segTime, v.t0), lowerBound(s.segTime, v.t1 + span / width)] : [0, s.seg.length];
+  for (let i = s0; i < s1; i++) {
+    const x = Math.floor((s.segTime[i] - v.t0) * sx);
+    if (x < 0 || x >= width) continue;
+    visible++;
+    const lo = s.segLo[i], hi = s.segHi[i], kind = s.segKind[i];
+    if (lo < c.segMin[x]) c.segMin[x] = lo;
+    if (hi > c.segMax[x]) c.segMax[x] = hi;
+    c.segOnly[x] = c.segCount[x]++ === 0 ? i : -1;
+    if (kind & KIND_BAD) {
+      if (lo < c.badMin[x]) c.badMin[x] = lo;
+      if (hi > c.badMax[x]) c.badMax[x] = hi;
+    }
+    c.synFin[x] |= kind & (KIND_SYN | KIND_FIN | KIND_RST);
+  }
+  c.visible = visible;
+
+  const [a0, a1] = s.sorted ? [lowerBound(s.ackTime, v.t0), lowerBound(s.ackTime, v.t1 + span / width)] : [0, s.ackPk.length];
+  c.ackBefore = NaN; c.winBefore = NaN;
+  if (s.sorted) {
+    if (a0 > 0) { c.ackBefore = s.ackAt[a0 - 1]; c.winBefore = s.winAt[a0 - 1]; }
+  } else {
+    let best = -Infinity;
+    for (let j = 0; j < s.ackPk.length; j++) {
+      const t = s.ackTime[j];
+      if (t < v.t0 && t >= best) { best = t; c.ackBefore = s.ackAt[j]; c.winBefore = s.winAt[j]; }
+    }
+  }
+  for (let j = a0; j < a1; j++) {
+    const x = Math.floor((s.ackTime[j] - v.t0) * sx);
+    if (x < 0 || x >= width) continue;
+    fold(c.ack, x, s.ackAt[j]);
+    fold(c.win, x, s.winAt[j]);
+  }
+  return c;
+}
+
+function fold(l: Line, x: number, y: number): void {
+  if (Number.isNaN(l.first[x])) l.first[x] = y;
+  if (y < l.min[x]) l.min[x] = y;
+  if (y > l.max[x]) l.max[x] = y;
+  l.last[x] = y;
+}
+
+/** Round steps for an axis: 1, 2 or 5 times a power of ten, about `count` of them over [a, b]. */
+export function ticks(a: number, b: number, count: number): number[] {
+  const span = b - a;
+  if (!(span > 0) || count < 1) return [];
+  const raw = span / count;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
+  const out: number[] = [];
+  for (let v = Math.ceil(a / step) * step; v <= b + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+/** A sequence number for an axis: 1,500 / 12.5 k / 3.2 M / 1.1 G (bytes). */
+export function seqLabel(v: number, step: number): string {
+  const a = Math.abs(step);
+  if (a >= 1e9 || Math.abs(v) >= 1e10) return `${+(v / 1e9).toFixed(a >= 1e9 ? 0 : 1)} G`;
+  if (a >= 1e6 || Math.abs(v) >= 1e7) return `${+(v / 1e6).toFixed(a >= 1e6 ? 0 : a >= 1e5 ? 1 : 2)} M`;
+  if (a >= 1e4 || Math.abs(v) >= 1e5) return `${+(v / 1e3).toFixed(a >= 1e3 ? 0 : 1)} k`;
+  return String(Math.round(v));
+}
+
+/** A time on the axis, in the unit the step asks for. */
+export function timeLabel(v: number, step: number): string {
+  if (step >= 1) return `${+v.toFixed(0)} s`;
+  if (step >= 0.1) return `${+v.toFixed(1)} s`;
+  if (step >= 1e-3) return `${+(v * 1e3).toFixed(step >= 0.01 ? 0 : 1)} ms`;
+  return `${+(v * 1e6).toFixed(step >= 1e-5 ? 0 : 1)} µs`;
+}
