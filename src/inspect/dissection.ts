@@ -3,6 +3,8 @@
 // diagrams and light up a field's bytes. Decoding never throws: a field past the captured bytes is
 // left out and its layer marked truncated. Values are text, never markup: capture bytes are hostile.
 
+import { formatAddress } from '../core/address.js';
+
 export interface Field {
   /** Wireshark's field name where it has one (tcp.srcport), also the key of its label. */
   id: string;
@@ -110,25 +112,8 @@ export function mac(c: Cursor, o: number, n = 6): string {
   return out.join(':');
 }
 
-export function ipv4Text(c: Cursor, o: number): string {
-  return `${c.u8(o)}.${c.u8(o + 1)}.${c.u8(o + 2)}.${c.u8(o + 3)}`;
-}
-
-/** RFC 5952 text: lower case, the longest run of zero groups (two or more) as ::. */
-export function ipv6Text(c: Cursor, o: number): string {
-  const g = Array.from({ length: 8 }, (_, i) => c.be16(o + 2 * i));
-  let best = -1, bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  const h = g.map((x) => x.toString(16));
-  if (best < 0) return h.join(':');
-  return `${h.slice(0, best).join(':')}::${h.slice(best + bestLen).join(':')}`;
-}
+export const ipv4Text = (c: Cursor, o: number): string => formatAddress(c.bytes, o, 4);
+export const ipv6Text = (c: Cursor, o: number): string => formatAddress(c.bytes, o, 6);
 
 /** The byte range [from, to) a field covers. */
 export function fieldBytes(f: Field): [number, number] {

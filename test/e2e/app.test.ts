@@ -1,42 +1,28 @@
 // The app in a real browser, on real captures: what it shows must be what the Node engine computes
 // for the same file.
 
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { analyzeFile } from '../../src/core/node.js';
 import type { FlowSummary } from '../../src/core/engine.js';
-import { serveDist, launch, newPage, openCapture, waitLoaded, screenshot, CORPUS, ROOT } from './harness.js';
+import { openCapture, waitLoaded, screenshot, CORPUS, ROOT } from './harness.js';
+import { useApp } from './app-page.js';
 
 const WIKIPEDIA = join(CORPUS, 'zeek/traces/wikipedia.pcap');
 const HTTP_GET = join(CORPUS, 'zeek/traces/http/get.pcap');
 const SYN_RST = join(CORPUS, 'zeek/traces/tcp/syn-then-rst.pcap');
 const LDAP_GAP = join(CORPUS, 'zeek/traces/ldap/gap-data-missing.pcapng');
 
-let server: Awaited<ReturnType<typeof serveDist>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 async function flowsOf(path: string): Promise<FlowSummary[]> {
   return (await analyzeFile(path)).flows();
 }
 
-async function start(options?: Parameters<typeof newPage>[1]): Promise<{ page: Page; errors: string[] }> {
-  const p = await newPage(browser, options);
-  await p.page.goto(server.url);
-  return p;
-}
+const start = (options?: Parameters<typeof app.start>[0]) => app.start(options);
 
 const status = (page: Page) => page.getByTestId('filter-status').textContent();
 const rowCount = async (page: Page) => Number(await page.getByTestId('flow-table').getAttribute('aria-rowcount'));
@@ -221,8 +207,7 @@ describe('the app', () => {
   });
 
   it('opens the sample from /?sample', async () => {
-    const { page, errors } = await newPage(browser);
-    await page.goto(`${server.url}?sample`);
+    const { page, errors } = await app.start({}, '?sample');
     await waitLoaded(page);
     const flows = await flowsOf(join(ROOT, 'public/sample.pcap'));
     expect(await rowCount(page)).toBe(flows.length);
@@ -232,8 +217,7 @@ describe('the app', () => {
   });
 
   it('folds long runs of plain segments in the ladder, and unfolds them on request', async () => {
-    const { page, errors } = await newPage(browser);
-    await page.goto(`${server.url}?sample`);
+    const { page, errors } = await app.start({}, '?sample');
     await waitLoaded(page);
     await page.getByTestId('filter').fill('tcp.stream == 1');
     await page.getByTestId('filter').press('Enter');

@@ -2,34 +2,18 @@
 // zooms, the state lanes show the transitions the core found, the account tells the flow's facts,
 // and a picked packet's headers are decoded with their bytes lit in the hex dump.
 
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { analyzeFile } from '../../src/core/node.js';
 import type { FlowSummary } from '../../src/core/engine.js';
-import { serveDist, launch, newPage, openCapture, screenshot, CORPUS } from './harness.js';
+import { openCapture, screenshot, CORPUS } from './harness.js';
+import { useApp } from './app-page.js';
 
 const HTTP_GET = join(CORPUS, 'zeek/traces/http/get.pcap');
 const TCPREPLAY = join(CORPUS, 'tcpreplay/test.pcap');
 
-let server: Awaited<ReturnType<typeof serveDist>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function start(options?: Parameters<typeof newPage>[1]): Promise<{ page: Page; errors: string[] }> {
-  const p = await newPage(browser, options);
-  await p.page.goto(server.url);
-  return p;
-}
+const app = useApp();
 
 /** Opens the flow at `row` of the table (capture order). */
 async function openFlow(page: Page, row = 0): Promise<void> {
@@ -40,6 +24,14 @@ async function openFlow(page: Page, row = 0): Promise<void> {
   await grid.press('Enter');
   await page.getByTestId('flow-panel').waitFor();
   await page.getByTestId('account').waitFor();
+}
+
+/** A new page with `path` open at the flow at `row`; the engine's flows of the same file. */
+async function openFlowOf(path: string, row = 0, options?: Parameters<typeof app.start>[0]) {
+  const { page, errors } = await app.start(options);
+  await openCapture(page, path);
+  await openFlow(page, row);
+  return { page, errors, flows: await flowsOf(path) };
 }
 
 async function openGraph(page: Page): Promise<void> {
@@ -82,9 +74,7 @@ async function flowsOf(path: string): Promise<FlowSummary[]> {
 
 describe('the flow views', () => {
   it('draws the time-sequence graph of a TCP flow, zooms, pans and resets', async () => {
-    const { page, errors } = await start();
-    await openCapture(page, HTTP_GET);
-    await openFlow(page);
+    const { page, errors } = await openFlowOf(HTTP_GET);
     await openGraph(page);
     const canvas = page.getByTestId('tsg-canvas');
     // The backing store follows the screen's pixel ratio.
@@ -140,10 +130,7 @@ describe('the flow views', () => {
   });
 
   it('shows each endpoint\'s states as the core found them, on the graph\'s time axis', async () => {
-    const { page, errors } = await start();
-    await openCapture(page, HTTP_GET);
-    const [flow] = await flowsOf(HTTP_GET);
-    await openFlow(page);
+    const { page, errors, flows: [flow] } = await openFlowOf(HTTP_GET);
     await openGraph(page);
     const client = await lane(page, 'client'), server = await lane(page, 'server');
     expect(client).toEqual(flow.tcp!.client.states);
@@ -162,11 +149,8 @@ describe('the flow views', () => {
   });
 
   it('tells the flow in words: ISNs, the handshake, the data, the closer', async () => {
-    const { page, errors } = await start();
-    await openCapture(page, HTTP_GET);
-    const [flow] = await flowsOf(HTTP_GET);
+    const { page, errors, flows: [flow] } = await openFlowOf(HTTP_GET);
     const tcp = flow.tcp!;
-    await openFlow(page);
     const text = (await page.getByTestId('account').textContent())!;
     expect(text).toContain(`The client ${flow.client.ip}:${flow.client.port} chose ISN ${tcp.client.isn} and sent SYN (MSS 1460, window scale 4, SACK permitted, timestamps)`);
     expect(text).toContain(`The server answered with SYN+ACK after 69.7 ms in frame 2: ISN ${tcp.server.isn} (MSS 1460, window scale 7, SACK permitted, timestamps), relative Seq 0, Ack 1.`);
@@ -185,9 +169,7 @@ describe('the flow views', () => {
   });
 
   it('decodes a picked packet\'s headers and lights their bytes', async () => {
-    const { page, errors } = await start();
-    await openCapture(page, HTTP_GET);
-    await openFlow(page);
+    const { page, errors } = await openFlowOf(HTTP_GET);
     await page.getByTestId('packet-list').locator('#packet-row-0').click();
     const detail = page.getByTestId('packet-detail');
     await detail.waitFor();
@@ -225,12 +207,9 @@ describe('the flow views', () => {
   });
 
   it('marks retransmissions in the bad-TCP colour and tells of them', async () => {
-    const { page, errors } = await start();
-    await openCapture(page, TCPREPLAY);
-    const flows = await flowsOf(TCPREPLAY);
+    const { page, errors, flows } = await openFlowOf(TCPREPLAY);
     const first = flows[0];
     expect(first.tcp!.analysis.retransmission).toBeGreaterThan(0);
-    await openFlow(page);
     const text = (await page.getByTestId('account').textContent())!;
     expect(text).toContain('mid-stream');
     const re = first.tcp!.client.retransmittedPackets + first.tcp!.server.retransmittedPackets;
@@ -253,9 +232,7 @@ describe('the flow views', () => {
   });
 
   it('looks right in the dark and in Korean', async () => {
-    const { page, errors } = await start({ colorScheme: 'dark' });
-    await openCapture(page, HTTP_GET);
-    await openFlow(page);
+    const { page, errors } = await openFlowOf(HTTP_GET, 0, { colorScheme: 'dark' });
     await openGraph(page);
     await page.getByTestId('tsg-side-1').click();
     await page.getByTestId('packet-list').locator('#packet-row-0').click();

@@ -4,6 +4,15 @@
 import type { AnalyzerClient } from '../analyzer-client.js';
 import type { FlowPackets, FlowRow } from '../../worker/analyzer.js';
 
+/** What each view of the open flow is given: the flow, its packets, the picked one and how to pick. */
+export interface FlowViewProps {
+  flow: FlowRow;
+  packets: FlowPackets;
+  /** Position of the picked packet within the flow. */
+  selected: number | null;
+  onselect: (k: number) => void;
+}
+
 export class FlowDetail {
   flow = $state.raw<FlowRow | null>(null);
   packets = $state.raw<FlowPackets | null>(null);
