@@ -4,11 +4,17 @@
 import { createServer, type Server } from 'node:http';
 import { readFile, stat, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+/** The repository: the folder above this file that holds package.json, whether this runs from test/e2e/
+ *  or compiled under build/ (the app benchmark). */
+export const ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 export const DIST = join(ROOT, 'dist');
 export const OUTPUT = join(ROOT, 'test/output');
 export const CORPUS = join(ROOT, 'test/fixtures/corpus');

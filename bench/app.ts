@@ -1,0 +1,319 @@
+// `npm run bench:app`: the app in headless Chromium on big captures. For each, the time from choosing
+// the file to the complete flow table and its MB/s; beside it the ceiling, the rate at which the same
+// page reads the same file without parsing it (Blob.slice + arrayBuffer, 32 MiB at a time); and the
+// longest main-thread task while it loads (PerformanceObserver 'longtask'). Then one TCP flow of a
+// million packets: the time to open it and draw its time-sequence graph, and what a zoom costs.
+//
+//   npm run bench:app                          # the same captures as npm run bench, best of 2
+//   npm run bench:app -- --quick               # 100 k packets and 100 MB, once
+//   npm run bench:app -- --packets 2000000 --size 300MB --flow 1000000 --repeat 3
+//
+// Serves the built site (dist/, from `npm run build`) on 127.0.0.1 as the end-to-end tests do and
+// drives Debian's Chromium at /usr/bin/chromium. Prints a table and writes bench/out/app.json.
+
+/// <reference lib="dom" />
+import { existsSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { OUT, ensureCapture } from './captures.js';
+import { parseSize, type GenerateOptions } from './generate.js';
+import { serveDist, launch, newPage } from '../test/e2e/harness.js';
+
+interface Options { packets: number; size: number; flow: number; seed: number; repeat: number }
+
+interface LoadResult {
+  name: string;
+  packets: number;
+  bytes: number;
+  flows: number;
+  /** From the file input's change event to the table's last rows, best of the repeats. */
+  seconds: number;
+  runs: number[];
+  megabytesPerSecond: number;
+  /** The same page reading the same file with Blob.slice + arrayBuffer only. */
+  rawSeconds: number;
+  rawMegabytesPerSecond: number;
+  /** Main-thread tasks over 50 ms while loading (of the best run): the longest, how many, their sum. */
+  longestTaskMs: number;
+  longTasks: number;
+  longTaskMs: number;
+}
+
+interface FlowResult {
+  packets: number;
+  /** From Enter on the flow's row to its ladder, and from the graph's tab to the graph drawn. */
+  openSeconds: number;
+  graphSeconds: number;
+  /** Each zoom step's time from the wheel event to the frame after its drawing (bound by the frame rate). */
+  zoomMsMedian: number;
+  zoomMsMax: number;
+  /** The graph's own drawing, per frame (the app's 'seqack:tsg-draw' measures). */
+  drawMsMedian: number;
+  drawMsMax: number;
+  longestTaskMs: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const env = process.env;
+  const o: Options = {
+    packets: Number(env.SEQACK_BENCH_PACKETS ?? 1_250_000),
+    size: parseSize(env.SEQACK_BENCH_SIZE ?? '1GB'),
+    flow: Number(env.SEQACK_BENCH_FLOW ?? 1_000_000),
+    seed: Number(env.SEQACK_BENCH_SEED ?? 1),
+    repeat: Number(env.SEQACK_BENCH_REPEAT ?? 2),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => argv[++i] ?? '';
+    switch (a) {
+      case '--quick': o.packets = 100_000; o.size = 100e6; o.flow = 200_000; o.repeat = 1; break;
+      case '--packets': o.packets = Number(value()); break;
+      case '--size': o.size = parseSize(value()); break;
+      case '--flow': o.flow = Number(value()); break;
+      case '--seed': o.seed = Number(value()); break;
+      case '--repeat': o.repeat = Number(value()); break;
+      default:
+        console.error(`unexpected ${a}\nusage: app.js [--quick] [--packets N] [--size SIZE] [--flow N] [--seed S] [--repeat N]`);
+        process.exit(2);
+    }
+  }
+  if (!(o.packets > 0 && o.size > 0 && o.flow >= 10 && o.repeat > 0)) throw new Error('sizes and repeats must be positive');
+  return o;
+}
+
+/** Watches the page from before the file is chosen: long tasks, the change event, the ready phase. */
+async function instrument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { bench: { tasks: { start: number; duration: number }[]; chosen: number; ready: number } };
+    w.bench = { tasks: [], chosen: 0, ready: 0 };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.bench.tasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    document.querySelector('[data-testid="file-input"]')!.addEventListener('change', () => { w.bench.chosen = performance.now(); }, { capture: true });
+    new MutationObserver(() => {
+      if (!w.bench.ready && document.querySelector('[data-phase="ready"]')) w.bench.ready = performance.now();
+    }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-phase'] });
+  });
+}
+
+interface PageTimes { chosen: number; ready: number; tasks: { start: number; duration: number }[] }
+const times = (page: Page) => page.evaluate(() => (window as unknown as { bench: PageTimes }).bench);
+
+function tasksBetween(t: PageTimes, from: number, to: number) {
+  const inside = t.tasks.filter((x) => x.start + x.duration >= from && x.start <= to);
+  return { longest: Math.max(0, ...inside.map((x) => x.duration)), count: inside.length, total: inside.reduce((a, x) => a + x.duration, 0) };
+}
+
+async function loadOnce(browser: Browser, url: string, path: string, flows: number) {
+  const { page, errors } = await newPage(browser);
+  await page.goto(url);
+  await instrument(page);
+  await page.getByTestId('file-input').setInputFiles(path);
+  await page.waitForSelector('[data-phase="ready"], [data-phase="failed"]', { timeout: 900_000 });
+  const rows = Number(await page.getByTestId('flow-table').getAttribute('aria-rowcount'));
+  if (rows !== flows) throw new Error(`${path}: the table has ${rows} flows, the generator wrote ${flows}`);
+  const t = await times(page);
+  if (errors.length) throw new Error(errors.join('\n'));
+  return { page, seconds: (t.ready - t.chosen) / 1000, tasks: tasksBetween(t, t.chosen, t.ready) };
+}
+
+/** The same File, read by the page as fast as Blob.slice + arrayBuffer go. */
+async function rawRead(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const file = (document.querySelector('[data-testid="file-input"]') as HTMLInputElement).files![0];
+    const CHUNK = 32 << 20;
+    const start = performance.now();
+    let n = 0;
+    for (let at = 0; at < file.size; at += CHUNK) n += (await file.slice(at, at + CHUNK).arrayBuffer()).byteLength;
+    if (n !== file.size) throw new Error('short read');
+    return (performance.now() - start) / 1000;
+  });
+}
+
+async function benchLoad(browser: Browser, url: string, name: string, path: string, packets: number, flows: number, repeat: number, log: (s: string) => void): Promise<LoadResult> {
+  const bytes = statSync(path).size;
+  const runs: { seconds: number; tasks: ReturnType<typeof tasksBetween>; raw: number }[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const r = await loadOnce(browser, url, path, flows);
+    const raw = Math.min(await rawRead(r.page), await rawRead(r.page));
+    runs.push({ seconds: r.seconds, tasks: r.tasks, raw });
+    await r.page.context().close();
+    log(`  ${name}: ${r.seconds.toFixed(2)} s (raw read ${raw.toFixed(2)} s), longest task ${r.tasks.longest.toFixed(0)} ms`);
+  }
+  const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const raw = Math.min(...runs.map((r) => r.raw));
+  return {
+    name, packets, bytes, flows, seconds: best.seconds, runs: runs.map((r) => r.seconds),
+    megabytesPerSecond: bytes / best.seconds / 1e6, rawSeconds: raw, rawMegabytesPerSecond: bytes / raw / 1e6,
+    longestTaskMs: Math.max(...runs.map((r) => r.tasks.longest)), longTasks: best.tasks.count, longTaskMs: best.tasks.total,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One long TCP flow: a handshake, `n` packets of 1448-byte segments (headers only captured) and
+// ACKs of every second one, a retransmission now and then, and a FIN each way.
+
+function oneFlow(n: number, path: string): void {
+  const SNAP = 54, REC = 16 + SNAP;
+  const fd = openSync(path, 'w');
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(SNAP, 16); head.writeUInt32LE(1, 20);
+  writeSync(fd, head);
+  const batch = Buffer.alloc(REC * 65536);
+  let used = 0, count = 0;
+  const ISN = [1_000_000, 3_000_000_000];
+  const next = [ISN[0], ISN[1]];
+  let usec = 0;
+  const put = (dir: 0 | 1, flags: number, seq: number, ack: number, len: number, window = 2000) => {
+    if (used + REC > batch.length) { writeSync(fd, batch, 0, used); used = 0; }
+    const p = used;
+    batch.fill(0, p, p + REC);
+    usec += 10;
+    batch.writeUInt32LE(1_700_000_000 + Math.floor(usec / 1e6), p);
+    batch.writeUInt32LE(usec % 1e6, p + 4);
+    batch.writeUInt32LE(SNAP, p + 8);
+    batch.writeUInt32LE(SNAP + len, p + 12);
+    const e = p + 16;
+    batch.writeUInt16BE(0x0800, e + 12);
+    const ip = e + 14;
+    batch[ip] = 0x45;
+    batch.writeUInt16BE(40 + len, ip + 2);
+    batch[ip + 8] = 64; batch[ip + 9] = 6;
+    batch.writeUInt32BE(dir ? 0x0a000002 : 0x0a000001, ip + 12);
+    batch.writeUInt32BE(dir ? 0x0a000001 : 0x0a000002, ip + 16);
+    const t = ip + 20;
+    batch.writeUInt16BE(dir ? 443 : 50000, t);
+    batch.writeUInt16BE(dir ? 50000 : 443, t + 2);
+    batch.writeUInt32BE(seq >>> 0, t + 4);
+    batch.writeUInt32BE(ack >>> 0, t + 8);
+    batch[t + 12] = 0x50;
+    batch[t + 13] = flags;
+    batch.writeUInt16BE(window, t + 14);
+    used += REC;
+    count++;
+  };
+  const SYN = 2, ACK = 16, FIN = 1, PSH = 8;
+  put(0, SYN, ISN[0], 0, 0);
+  put(1, SYN | ACK, ISN[1], ISN[0] + 1, 0);
+  next[0]++; next[1]++;
+  put(0, ACK, next[0], next[1], 0);
+  let sent = 0;
+  while (count < n - 4) {
+    put(0, ACK | PSH, next[0], next[1], 1448);
+    next[0] = (next[0] + 1448) >>> 0;
+    if (++sent % 2 === 0) put(1, ACK, next[1], next[0], 0);
+    if (sent % 5000 === 0) put(0, ACK | PSH, (next[0] - 1448 * 3) >>> 0, next[1], 1448); // a retransmission
+  }
+  put(0, FIN | ACK, next[0], next[1], 0);
+  put(1, FIN | ACK, next[1], next[0] + 1, 0);
+  put(0, ACK, next[0] + 1, next[1] + 1, 0);
+  writeSync(fd, batch, 0, used);
+  closeSync(fd);
+}
+
+async function benchFlow(browser: Browser, url: string, n: number, log: (s: string) => void): Promise<FlowResult> {
+  const path = join(OUT, `one-flow-${n}p.pcap`);
+  if (!existsSync(path) || statSync(path).size < 24 + (n - 4) * 70) { log(`generating ${path}`); oneFlow(n, path); }
+  const packets = (statSync(path).size - 24) / 70;
+  const r = await loadOnce(browser, url, path, 1);
+  const page = r.page;
+  const grid = page.getByTestId('flow-table');
+  await grid.focus();
+  await grid.press('Home');
+  let t = Date.now();
+  await grid.press('Enter');
+  await page.getByTestId('ladder').locator('text.label').first().waitFor({ timeout: 300_000 });
+  const openSeconds = (Date.now() - t) / 1000;
+  const before = await page.evaluate(() => performance.now());
+  t = Date.now();
+  await page.getByTestId('tab-tsg').click();
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid="tsg-canvas"]') as HTMLCanvasElement | null;
+    if (!c || c.width < 10) return false;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let inked = 0;
+    for (let i = 3; i < d.length; i += 4 * 7) if (d[i]) inked++;
+    return inked > 200;
+  }, undefined, { timeout: 300_000, polling: 50 });
+  const graphSeconds = (Date.now() - t) / 1000;
+  // Zoom in step by step around the middle; each step is timed to the frame after its draw.
+  const { steps, draws } = await page.evaluate(async () => {
+    performance.clearMeasures('seqack:tsg-draw');
+    const c = document.querySelector('[data-testid="tsg-canvas"]') as HTMLCanvasElement;
+    const r = c.getBoundingClientRect();
+    const frame = () => new Promise((ok) => requestAnimationFrame(() => ok(null)));
+    const out: number[] = [];
+    for (let i = 0; i < 24; i++) {
+      const s = performance.now();
+      c.dispatchEvent(new WheelEvent('wheel', { deltaY: i < 16 ? -300 : 300, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+      await frame(); await frame();
+      out.push(performance.now() - s);
+    }
+    return { steps: out, draws: performance.getEntriesByName('seqack:tsg-draw').map((e) => e.duration) };
+  });
+  const t2 = await times(page);
+  const after = await page.evaluate(() => performance.now());
+  await page.context().close();
+  const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
+  const res = {
+    packets, openSeconds, graphSeconds,
+    zoomMsMedian: median(steps), zoomMsMax: Math.max(...steps),
+    drawMsMedian: median(draws), drawMsMax: Math.max(...draws),
+    longestTaskMs: tasksBetween(t2, before, after).longest,
+  };
+  log(`  one flow of ${packets} packets: opened in ${openSeconds.toFixed(2)} s, graph in ${graphSeconds.toFixed(2)} s, `
+    + `zoom ${res.zoomMsMedian.toFixed(1)} ms (max ${res.zoomMsMax.toFixed(1)}), drawing ${res.drawMsMedian.toFixed(1)} ms (max ${res.drawMsMax.toFixed(1)})`);
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} k` : String(n));
+
+function table(loads: LoadResult[], flow: FlowResult): string {
+  const rows: string[][] = [['', 'to the table', 'MB/s', 'raw read', 'raw MB/s', 'of raw', 'longest task', 'long tasks']];
+  for (const r of loads) {
+    rows.push([`${r.name}: ${count(r.packets)} packets, ${mb(r.bytes)}, ${count(r.flows)} flows`, `${r.seconds.toFixed(2)} s`,
+      r.megabytesPerSecond.toFixed(0), `${r.rawSeconds.toFixed(2)} s`, r.rawMegabytesPerSecond.toFixed(0),
+      `${((100 * r.rawSeconds) / r.seconds).toFixed(0)}%`, `${r.longestTaskMs.toFixed(0)} ms`, `${r.longTasks} (${r.longTaskMs.toFixed(0)} ms)`]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const lines = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  lines.push(`One TCP flow of ${count(flow.packets)} packets: its ladder in ${flow.openSeconds.toFixed(2)} s, its time-sequence graph in `
+    + `${flow.graphSeconds.toFixed(2)} s; a zoom step shows in ${flow.zoomMsMedian.toFixed(1)} ms (at worst ${flow.zoomMsMax.toFixed(1)} ms: `
+    + `two frames), of which drawing takes ${flow.drawMsMedian.toFixed(1)} ms (at worst ${flow.drawMsMax.toFixed(1)} ms); `
+    + `longest main-thread task ${flow.longestTaskMs.toFixed(0)} ms.`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const log = (s: string) => console.error(s);
+  const specs: [string, GenerateOptions][] = [
+    ['headers', { packets: o.packets, seed: o.seed, payload: 'headers', format: 'pcap' }],
+    ['full', { size: o.size, seed: o.seed, payload: 'full', format: 'pcap' }],
+  ];
+  const captures = specs.map(([name, spec]) => [name, ensureCapture(spec, log)] as const);
+  const server = await serveDist();
+  const browser = await launch();
+  try {
+    const version = browser.version();
+    log(`seqack app benchmark: Chromium ${version}, best of ${o.repeat}`);
+    const loads: LoadResult[] = [];
+    for (const [name, c] of captures) {
+      loads.push(await benchLoad(browser, server.url, name, c.path, c.stats.packets, c.stats.flows.tcp + c.stats.flows.udp, o.repeat, log));
+    }
+    const flow = await benchFlow(browser, server.url, o.flow, log);
+    const report = { date: new Date().toISOString(), chromium: version, repeat: o.repeat, loads, flow };
+    writeFileSync(join(OUT, 'app.json'), JSON.stringify(report, null, 2) + '\n');
+    console.log(table(loads, flow));
+    log(`written to ${join(OUT, 'app.json')}`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+await main();
