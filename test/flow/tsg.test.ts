@@ -4,7 +4,7 @@
 
 import { describe, it, expect } from 'vitest';
 import type { FlowPackets } from '../../src/worker/analyzer.js';
-import { buildSeries, decimate, allocColumns, ticks, KIND_BAD, KIND_SYN } from '../../src/app/flow/tsg.js';
+import { buildSeries, decimate, allocColumns, ticks, seqLabels, timeLabels, KIND_BAD, KIND_SYN } from '../../src/app/flow/tsg.js';
 import { stateBands } from '../../src/app/flow/states.js';
 
 const SYN = 2, ACK = 16, FIN = 1;
@@ -79,9 +79,15 @@ describe('time-sequence series', () => {
     expect(z.ackBefore).toBe(49999 * 1448);
   });
 
-  it('picks round ticks', () => {
+  it('picks round ticks, labelled in one unit that tells them apart', () => {
     expect(ticks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6000000000000001, 0.8, 1]);
     expect(ticks(-3, 1048, 4)).toEqual([0, 500, 1000]);
+    expect(seqLabels(ticks(0, 5000, 5))).toEqual(['0', '1000', '2000', '3000', '4000', '5000']);
+    expect(seqLabels(ticks(0, 1e9, 5))).toEqual(['0 M', '200 M', '400 M', '600 M', '800 M', '1000 M']);
+    expect(seqLabels(ticks(470490000, 470490010, 2))).toEqual(['470,490,000', '470,490,005', '470,490,010']);
+    expect(timeLabels(ticks(0, 0.2, 4))).toEqual(['0 ms', '50 ms', '100 ms', '150 ms', '200 ms']);
+    expect(timeLabels(ticks(0.07, 0.0702, 4))).toEqual(['70.05 ms', '70.10 ms', '70.15 ms', '70.20 ms']);
+    expect(timeLabels(ticks(4.555836, 4.555844, 4))).toEqual(['4.555836 s', '4.555838 s', '4.555840 s', '4.555842 s', '4.555844 s']);
   });
 });
 

@@ -221,19 +221,33 @@ export function ticks(a: number, b: number, count: number): number[] {
   return out;
 }
 
-/** A sequence number for an axis: 1,500 / 12.5 k / 3.2 M / 1.1 G (bytes). */
-export function seqLabel(v: number, step: number): string {
-  const a = Math.abs(step);
-  if (a >= 1e9 || Math.abs(v) >= 1e10) return `${+(v / 1e9).toFixed(a >= 1e9 ? 0 : 1)} G`;
-  if (a >= 1e6 || Math.abs(v) >= 1e7) return `${+(v / 1e6).toFixed(a >= 1e6 ? 0 : a >= 1e5 ? 1 : 2)} M`;
-  if (a >= 1e4 || Math.abs(v) >= 1e5) return `${+(v / 1e3).toFixed(a >= 1e3 ? 0 : 1)} k`;
-  return String(Math.round(v));
-}
+/** Decimals that tell steps of `step` apart in units of `unit`. */
+const decimals = (step: number, unit: number) => Math.max(0, Math.ceil(-Math.log10(Math.abs(step) / unit) - 1e-9));
 
-/** A time on the axis, in the unit the step asks for. */
-export function timeLabel(v: number, step: number): string {
-  if (step >= 1) return `${+v.toFixed(0)} s`;
-  if (step >= 0.1) return `${+v.toFixed(1)} s`;
-  if (step >= 1e-3) return `${+(v * 1e3).toFixed(step >= 0.01 ? 0 : 1)} ms`;
-  return `${+(v * 1e6).toFixed(step >= 1e-5 ? 0 : 1)} µs`;
-}
+/** Far from zero compared with the step: a short unit would not tell the ticks apart. */
+const far = (v: number, step: number) => Math.abs(v) / Math.abs(step) > 1e4;
+
+/** An axis's tick labels in one unit: `format(ticks)` for the sequence and the time axes. */
+export type AxisLabels = (ticks: number[]) => string[];
+
+/** Sequence numbers: 1500, 12.5 k, 3.2 M, 1.1 G; whole and grouped when zoomed in far from zero. */
+export const seqLabels: AxisLabels = (t) => {
+  if (!t.length) return [];
+  const step = t.length > 1 ? t[1] - t[0] : 1, top = Math.max(...t.map(Math.abs));
+  if (far(top, step) && step < 1e3) return t.map((v) => Math.round(v).toLocaleString('en-US'));
+  const unit = step >= 1e9 ? 1e9 : step >= 1e6 || top >= 1e8 ? 1e6 : step >= 1e4 || top >= 1e5 ? 1e3 : 1;
+  const name = unit === 1e9 ? ' G' : unit === 1e6 ? ' M' : unit === 1e3 ? ' k' : '';
+  const d = Math.min(6, decimals(step, unit));
+  return t.map((v) => `${(v / unit).toFixed(d)}${name}`);
+};
+
+/** Times in the unit the step asks for (s, ms, µs); in seconds when zoomed in far from zero. */
+export const timeLabels: AxisLabels = (t) => {
+  if (!t.length) return [];
+  const step = t.length > 1 ? t[1] - t[0] : 1, top = Math.max(...t.map(Math.abs));
+  if (far(top, step)) return t.map((v) => `${v.toFixed(Math.min(9, decimals(step, 1)))} s`);
+  const unit = step >= 0.1 ? 1 : step >= 1e-4 || top >= 1e-2 ? 1e-3 : 1e-6;
+  const name = unit === 1 ? 's' : unit === 1e-3 ? 'ms' : 'µs';
+  const d = Math.min(3, decimals(step, unit));
+  return t.map((v) => `${(v / unit).toFixed(d)} ${name}`);
+};
