@@ -163,7 +163,7 @@ describe('the flow views', () => {
 
     // The same in Korean.
     await page.getByTestId('language').selectOption('ko');
-    await expect.poll(() => page.getByTestId('account').textContent()).toContain(`ISN ${tcp.client.isn}을 고르고`);
+    await expect.poll(() => page.getByTestId('account').textContent()).toContain(`고른 ISN: ${tcp.client.isn}`);
     expect(await page.getByTestId('account').textContent()).toContain('클라이언트가 먼저 닫았습니다');
     expect(errors).toEqual([]);
   });

@@ -50,11 +50,13 @@ export function account(flow: FlowRow, t: Translate, formatCount: (n: number) =>
       const after = hs.synAck ? formatDuration(hs.ack.time - hs.synAck.time) : '';
       open.push(t('story.ack', { after, frame: hs.ack.frame, rtt }));
     } else if (hs.outcome === 'refused') {
+      // An RST from the server refuses; one from the client itself gives up before any answer.
       const r = tcp.teardown.reset;
-      open.push(t('story.refused', { side: side(r?.by ?? 'server'), after: r && hs.syn ? formatDuration(r.time - hs.syn.time) : '?', frame: r?.frame ?? '?' }));
+      const after = r && hs.syn ? formatDuration(r.time - hs.syn.time) : '?';
+      open.push(t(r?.by === 'client' ? 'story.abandoned' : 'story.refused', { after, frame: r?.frame ?? '?' }));
     } else if (hs.outcome === 'unanswered') {
       open.push(t('story.unanswered'));
-    } else if (hs.outcome === 'incomplete' && !hs.ack) {
+    } else if (hs.outcome === 'incomplete' && hs.syn && !hs.ack) {
       open.push(t('story.noFinalAck'));
     }
   }
@@ -62,13 +64,12 @@ export function account(flow: FlowRow, t: Translate, formatCount: (n: number) =>
   // The data, and what went wrong on the way.
   const data: string[] = [];
   if (hs.outcome !== 'refused' && hs.outcome !== 'unanswered') {
-    if (c.uniqueBytes === 0 && s.uniqueBytes === 0) data.push(t('story.noData'));
-    else {
-      data.push(t('story.data', {
-        client: bytes(c.uniqueBytes), cseg: plural('story.segments', c.dataPackets),
-        server: bytes(s.uniqueBytes), sseg: plural('story.segments', s.dataPackets),
-      }));
-    }
+    const sent = {
+      client: bytes(c.uniqueBytes), cseg: plural('story.segments', c.dataPackets),
+      server: bytes(s.uniqueBytes), sseg: plural('story.segments', s.dataPackets),
+    };
+    data.push(t(!c.uniqueBytes && !s.uniqueBytes ? 'story.noData' : !s.uniqueBytes ? 'story.dataClientOnly'
+      : !c.uniqueBytes ? 'story.dataServerOnly' : 'story.data', sent));
   }
   const re = c.retransmittedPackets + s.retransmittedPackets;
   if (re) data.push(plural('story.retransmitted', re, { client: formatCount(c.retransmittedPackets), server: formatCount(s.retransmittedPackets) }));
@@ -105,7 +106,8 @@ export function account(flow: FlowRow, t: Translate, formatCount: (n: number) =>
     close.push(t('story.reset', { side: side(td.reset.by), at: at(td.reset.time), frame: td.reset.frame }));
   }
   if (td.outcome === 'open') close.push(t('story.open'));
-  if (td.timeWait) close.push(t('story.timeWait', { side: side(td.timeWait) }));
+  if (c.state === 'TIME_WAIT' && s.state === 'TIME_WAIT') close.push(t('story.timeWaitBoth'));
+  else if (td.timeWait) close.push(t('story.timeWait', { side: side(td.timeWait) }));
   if (hs.outcome !== 'none' || td.outcome !== 'open') close.push(t('story.endStates', { client: c.state, server: s.state }));
 
   return [open, data, close].filter((p) => p.length).map((p) => p.join(' '));
