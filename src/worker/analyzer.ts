@@ -9,6 +9,7 @@ import { feed, streamGunzip } from '../core/feed.js';
 import { blobChunks } from './blob-chunks.js';
 import { PacketIndex } from './packet-index.js';
 import { PacketBytes } from './packet-bytes.js';
+import { readSacks, sackQuery } from './flow-sacks.js';
 import { FlowTable } from './flow-table.js';
 import { FlowView, type ViewInfo, type ViewSpec } from './flow-view.js';
 
@@ -166,6 +167,21 @@ export class Analyzer {
     };
     const buffers = Object.values(result).filter((v) => ArrayBuffer.isView(v)).map((v) => (v as Uint8Array).buffer as ArrayBuffer);
     return transfer(result, buffers);
+  }
+
+  /**
+   * The SACK blocks of a flow's ACKs, read back from the file (flow-sacks.ts): triplets [k, left,
+   * right], k the packet's position in the flow. Null for a gzip file, which has no random access.
+   */
+  async flowSacks(flow: number): Promise<Float64Array | null> {
+    const engine = this.#engine, file = this.#file;
+    if (!engine || !file || flow < 0 || flow >= engine.flowCount) return null;
+    const summary = engine.summary();
+    if (summary.compression === 'gzip') return null;
+    const f = engine.flow(flow);
+    const sacks = await readSacks(sackQuery(this.#index, this.#index.packetsOf(flow), file,
+      summary.linkTypes.map((l) => l.linkType), { proto: f.proto, ports: [f.client.port, f.server.port] }));
+    return transfer(sacks, [sacks.buffer]);
   }
 
   /** A packet's captured bytes, read back from the file. */

@@ -12,6 +12,7 @@ import { useApp } from './app-page.js';
 
 const HTTP_GET = join(CORPUS, 'zeek/traces/http/get.pcap');
 const TCPREPLAY = join(CORPUS, 'tcpreplay/test.pcap');
+const DSACK = join(CORPUS, 'tcptrace/input/dsack.dmp');
 
 const app = useApp();
 
@@ -40,19 +41,21 @@ async function openGraph(page: Page): Promise<void> {
   await expect.poll(() => inked(page)).toBeGreaterThan(500);
 }
 
-/** Pixels of the canvas that are not transparent, and those in Wireshark's bad-TCP red. */
-async function pixels(page: Page): Promise<{ inked: number; bad: number; hash: number }> {
+/** Pixels of the canvas that are not transparent, those in Wireshark's bad-TCP red and in tcptrace's SACK purple. */
+async function pixels(page: Page): Promise<{ inked: number; bad: number; sack: number; hash: number }> {
   return page.getByTestId('tsg-canvas').evaluate((el) => {
     const c = el as HTMLCanvasElement;
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let inked = 0, bad = 0, hash = 0;
+    let inked = 0, bad = 0, sack = 0, hash = 0;
     for (let i = 0; i < d.length; i += 4) {
       if (d[i + 3] === 0) continue;
       inked++;
-      if (d[i + 3] > 200 && Math.abs(d[i] - 255) < 8 && Math.abs(d[i + 1] - 92) < 14 && Math.abs(d[i + 2] - 92) < 14) bad++;
+      const near = (r: number, g: number, b: number) => d[i + 3] > 200 && Math.abs(d[i] - r) < 14 && Math.abs(d[i + 1] - g) < 14 && Math.abs(d[i + 2] - b) < 14;
+      if (near(255, 92, 92)) bad++;
+      if (near(0x9a, 0x5c, 0xd0)) sack++;
       hash = (hash * 31 + d[i] + d[i + 1] * 7 + d[i + 2] * 13 + i) >>> 0;
     }
-    return { inked, bad, hash };
+    return { inked, bad, sack, hash };
   });
 }
 const inked = async (page: Page) => (await pixels(page)).inked;
@@ -228,6 +231,16 @@ describe('the flow views', () => {
     await openGraph(page);
     expect((await lane(page, 'client')).map((b) => b.state)).toContain('CLOSE_WAIT');
     expect((await lane(page, 'server')).map((b) => b.state)).toContain('FIN_WAIT_2');
+    expect(errors).toEqual([]);
+  });
+
+  it('draws the receiver\'s SACK blocks, read back from the file', async () => {
+    const { page, errors, flows: [flow] } = await openFlowOf(DSACK);
+    expect(flow.tcp!.server.sackPackets).toBeGreaterThan(100);
+    await openGraph(page);
+    await expect.poll(() => page.getByTestId('tsg-sack').textContent()).toMatch(/^SACK blocks \(\d[\d,]*\)$/);
+    await screenshot(page, 'tsg-sack');
+    await expect.poll(async () => (await pixels(page)).sack).toBeGreaterThan(5);
     expect(errors).toEqual([]);
   });
 

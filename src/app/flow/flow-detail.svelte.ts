@@ -21,6 +21,11 @@ export class FlowDetail {
   bytes = $state.raw<Uint8Array | null>(null);
   /** The packet `bytes` are of (the picked one, once they have arrived). */
   bytesOf = $state<number | null>(null);
+  /** The flow's SACK blocks as the worker reads them (flow-sacks.ts), once asked for. */
+  sacks = $state.raw<Float64Array | null>(null);
+  /** unavailable: a gzip file, which has no random access. */
+  sackState = $state<'unread' | 'reading' | 'read' | 'unavailable'>('unread');
+  #sackLoads = 0;
   /** The capture's link types, for decoding the picked packet's headers. */
   linkTypes = $state.raw<number[]>([]);
   #loads = 0;
@@ -33,8 +38,23 @@ export class FlowDetail {
     this.linkTypes = summary?.linkTypes.map((l) => l.linkType) ?? [];
     const same = this.flow?.index === index;
     this.flow = flow;
+    if (packets.count !== this.packets?.count) { this.sacks = null; this.sackState = 'unread'; } // new packets: read again
     this.packets = packets;
     if (!same) { this.selected = null; this.bytes = null; this.bytesOf = null; }
+  }
+
+  /** Reads the flow's SACK blocks once (the time-sequence graph asks when it is shown). */
+  async loadSacks(client: AnalyzerClient): Promise<void> {
+    const flow = this.flow, packets = this.packets;
+    if (!flow || !packets || this.sackState !== 'unread') return;
+    const ticket = ++this.#sackLoads;
+    this.sackState = 'reading';
+    const sacks = await client.api.flowSacks(flow.index);
+    if (ticket !== this.#sackLoads) return;
+    // The packets came again meanwhile (the file finished loading): read again if there are more.
+    if (packets.count !== this.packets?.count) { this.sackState = 'unread'; return; }
+    this.sacks = sacks;
+    this.sackState = sacks ? 'read' : 'unavailable';
   }
 
   async select(client: AnalyzerClient, k: number): Promise<void> {

@@ -32,6 +32,10 @@ export interface TsgSeries {
   ackTime: Float64Array;
   ackAt: Float64Array;
   winAt: Float64Array;
+  /** The receiver's SACK blocks (RFC 2018), each at its ACK's time: [lo, hi) unwrapped as the ACKs are. */
+  sackTime: Float64Array;
+  sackLo: Float64Array;
+  sackHi: Float64Array;
   /** The receiver's window scale shift applied (null: the handshake was not seen, raw windows). */
   scale: number | null;
   tMax: number;
@@ -61,9 +65,10 @@ class Unwrap {
 /**
  * The series for data sent by `side`. `scales` are the window scale shifts the client and the server
  * announced on their SYNs (null when not); scaling holds only when both did (RFC 7323 §2.2), and
- * never for a SYN's own window.
+ * never for a SYN's own window. `sacks` are the flow's SACK blocks as the worker reads them: triplets
+ * [k, left, right], relative as the Acks are.
  */
-export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, number | null] | null): TsgSeries {
+export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, number | null] | null, sacks: Float64Array | null = null): TsgSeries {
   let nSeg = 0, nAck = 0;
   for (let k = 0; k < p.count; k++) {
     if (p.dir[k] === side) { if (p.len[k] > 0 || p.flags[k] & (SYN | FIN | RST)) nSeg++; }
@@ -76,6 +81,10 @@ export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, 
   const receiver = side === 0 ? 1 : 0;
   const scale = scales === null ? null
     : scales[0] !== null && scales[1] !== null ? Math.min(14, scales[receiver]!) : 0;
+  let nSack = 0;
+  if (sacks) for (let i = 0; i < sacks.length; i += 3) if (p.dir[sacks[i]] !== side) nSack++;
+  const sackTime = new Float64Array(nSack), sackLo = new Float64Array(nSack), sackHi = new Float64Array(nSack);
+  let si = 0, sn = 0;
   const seqs = new Unwrap(), acks = new Unwrap();
   let i = 0, j = 0, yMin = Infinity, yMax = -Infinity, sorted = true, last = -Infinity;
   for (let k = 0; k < p.count; k++) {
@@ -95,6 +104,12 @@ export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, 
       const a = acks.next(p.ack[k]);
       const shift = f & SYN ? 0 : scale ?? 0;
       ackPk[j] = k; ackTime[j] = t; ackAt[j] = a; winAt[j] = a + p.window[k] * 2 ** shift;
+      // This ACK's SACK blocks, placed by their distance from its Ack (which survives wrap-around).
+      while (sacks && si < sacks.length && sacks[si] < k) si += 3;
+      for (; sacks && si < sacks.length && sacks[si] === k; si += 3) {
+        sackTime[sn] = t; sackLo[sn] = a + signed(sacks[si + 1] - p.ack[k]); sackHi[sn] = a + signed(sacks[si + 2] - p.ack[k]);
+        sn++;
+      }
       if (a < yMin) yMin = a;
       if (a > yMax) yMax = a;
       j++;
@@ -103,8 +118,15 @@ export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, 
   if (!(yMax >= yMin)) { yMin = 0; yMax = 1; }
   if (yMax === yMin) yMax = yMin + 1;
   const tMax = p.count ? Math.max(p.time[p.count - 1], 1e-6) : 1;
-  return { side, seg, segTime, segLo, segHi, segKind, ackPk, ackTime, ackAt, winAt, scale, tMax, yMin, yMax, sorted };
+  return {
+    side, seg, segTime, segLo, segHi, segKind, ackPk, ackTime, ackAt, winAt,
+    sackTime: sackTime.subarray(0, sn), sackLo: sackLo.subarray(0, sn), sackHi: sackHi.subarray(0, sn),
+    scale, tMax, yMin, yMax, sorted,
+  };
 }
+
+/** A difference of 32-bit sequence numbers, as the shorter way round. */
+const signed = (d: number) => (d > HALF ? d - TWO32 : d < -HALF ? d + TWO32 : d);
 
 /** The first index whose time is >= t (times sorted). */
 export function lowerBound(times: Float64Array, t: number): number {
@@ -128,6 +150,8 @@ export interface Columns {
   badMin: Float64Array;
   badMax: Float64Array;
   synFin: Uint8Array;
+  sackMin: Float64Array;
+  sackMax: Float64Array;
   ack: Line;
   win: Line;
   /** Segments in view, for deciding whether their ends are drawn. */
@@ -148,7 +172,7 @@ export function allocColumns(width: number): Columns {
   return {
     width, segMin: new Float64Array(width), segMax: new Float64Array(width), segCount: new Uint32Array(width),
     segOnly: new Int32Array(width), badMin: new Float64Array(width), badMax: new Float64Array(width),
-    synFin: new Uint8Array(width), ack: line(width), win: line(width), visible: 0, ackBefore: NaN, winBefore: NaN,
+    synFin: new Uint8Array(width), sackMin: new Float64Array(width), sackMax: new Float64Array(width), ack: line(width), win: line(width), visible: 0, ackBefore: NaN, winBefore: NaN,
   };
 }
 
@@ -159,7 +183,7 @@ export function decimate(s: TsgSeries, v: Viewport, width: number, out: Columns)
   const c = out.width >= width ? out : allocColumns(width);
   c.segMin.fill(Infinity, 0, width); c.segMax.fill(-Infinity, 0, width); c.segCount.fill(0, 0, width);
   c.segOnly.fill(-1, 0, width); c.badMin.fill(Infinity, 0, width); c.badMax.fill(-Infinity, 0, width);
-  c.synFin.fill(0, 0, width);
+  c.synFin.fill(0, 0, width); c.sackMin.fill(Infinity, 0, width); c.sackMax.fill(-Infinity, 0, width);
   for (const l of [c.ack, c.win]) { l.first.fill(NaN, 0, width); l.min.fill(Infinity, 0, width); l.max.fill(-Infinity, 0, width); l.last.fill(NaN, 0, width); }
   const span = v.t1 - v.t0;
   const sx = width / span;
@@ -192,6 +216,13 @@ export function decimate(s: TsgSeries, v: Viewport, width: number, out: Columns)
       const t = s.ackTime[j];
       if (t < v.t0 && t >= best) { best = t; c.ackBefore = s.ackAt[j]; c.winBefore = s.winAt[j]; }
     }
+  }
+  const [k0, k1] = s.sorted ? [lowerBound(s.sackTime, v.t0), lowerBound(s.sackTime, v.t1 + span / width)] : [0, s.sackTime.length];
+  for (let i = k0; i < k1; i++) {
+    const x = Math.floor((s.sackTime[i] - v.t0) * sx);
+    if (x < 0 || x >= width) continue;
+    if (s.sackLo[i] < c.sackMin[x]) c.sackMin[x] = s.sackLo[i];
+    if (s.sackHi[i] > c.sackMax[x]) c.sackMax[x] = s.sackHi[i];
   }
   for (let j = a0; j < a1; j++) {
     const x = Math.floor((s.ackTime[j] - v.t0) * sx);
