@@ -1,7 +1,8 @@
 import { le32, be32 } from "../util/bytes";
 import { warn, Warn } from "../util/warnings";
 import { isPcapMagic, pcapHeader, pcapRecord } from "./pcap";
-import { isPcapngMagic, pcapngBlock } from "./pcapng";
+import { isPcapngMagic, pcapngBlock, sections } from "./pcapng";
+import { notACapture, SNIFF } from "./detect";
 import { frames } from "./frame";
 import { outFull } from "../flow/track";
 
@@ -29,9 +30,10 @@ export let ignoredBytes: u64 = 0;
 
 let need: u32 = 0;        // second result of a reader returning 0: the record's whole size
 let skip: u64 = 0;        // bytes still to discard of a skipped block
+let skipStart: u64 = 0;   // and the file offset where it started
 
 export function setNeed(n: u32): void { need = n; }
-export function setSkip(n: u64): void { skip = n; need = 0; }
+export function setSkip(n: u64): void { skip = n; need = 0; skipStart = winOffset + winPos; }
 
 export function resetInput(): void {
   if (win == 0) { winCap = WINDOW; win = heap.alloc(winCap); }
@@ -62,7 +64,7 @@ export function push(n: u32): bool {
     let r: i32;
     if (format == Format.unknown) {
       if (avail < 4) { need = 4; r = 0; }
-      else r = detect(p, off);
+      else r = detect(p, avail);
       if (r == 0 && format != Format.unknown) continue;
     } else if (format == Format.pcap) {
       r = headerDone ? pcapRecord(p, avail, off) : pcapHeader(p, avail, off);
@@ -73,7 +75,9 @@ export function push(n: u32): bool {
     if (r < 0) { stop(); return false; }
     if (r == 0) {
       if (skip > 0) continue;
-      if (need > winCap) grow(need);
+      // A record larger than the window grows it only once the window is full of it: memory follows
+      // the bytes that came, not what a length field claims.
+      if (need > winCap && winPos == 0 && winLen == winCap) grow();
       break;
     }
     winPos += <u32>r;
@@ -82,13 +86,18 @@ export function push(n: u32): bool {
   return false;
 }
 
-function detect(p: usize, off: u64): i32 {
+// A capture says what it is in its first 4 bytes; anything else is named from its first SNIFF.
+function detect(p: usize, avail: u32): i32 {
   let m = le32(p);
   if (isPcapMagic(m)) { format = Format.pcap; return 0; }
   if (isPcapngMagic(m)) { format = Format.pcapng; return 0; }
-  if ((m & 0xFFFF) == 0x8B1F) { warn(Warn.compressed_twice, 0, off, 0); return -1; }
-  warn(Warn.not_a_capture, 0, off, be32(p));
+  if (avail < SNIFF) { need = SNIFF; return 0; }
+  notCapture(p, avail);
   return -1;
+}
+
+function notCapture(p: usize, n: u32): void {
+  warn(notACapture(p, n), 0, 0, n >= 4 ? be32(p) : 0);
 }
 
 function stop(): void {
@@ -106,11 +115,10 @@ function compact(): void {
   winLen = rest; winPos = 0;
 }
 
-function grow(size: u32): void {
-  let cap = winCap;
-  while (cap < size) cap <<= 1;
-  win = heap.realloc(win, cap);
-  winCap = cap;
+// Doubles the window; records are at most MAX_RECORD, a power of two like the window.
+function grow(): void {
+  winCap <<= 1;
+  win = heap.realloc(win, winCap);
 }
 
 // End of input: whatever is left is a record cut short by the end of the file.
@@ -119,11 +127,13 @@ export function finishInput(): void {
   if (format == Format.unknown && winOffset == 0 && winLen == 0) { warn(Warn.empty_file, 0, 0, 0); return; }
   let rest = winLen - winPos;
   if (format == Format.unknown) {
-    warn(Warn.not_a_capture, 0, 0, rest >= 4 ? be32(win) : 0);
+    notCapture(win, rest);
   } else if (!headerDone && format == Format.pcap) {
     warn(Warn.truncated_file_header, 0, winOffset + winPos, 24);
+  } else if (format == Format.pcapng && sections == 0) { // cut inside the first section header: 28 bytes at least
+    warn(Warn.truncated_file_header, 0, winOffset + winPos, need > 28 ? need : 28);
   } else if (rest > 0 || skip > 0) {
     let missing = skip > 0 ? <u32>skip : (need > rest ? need - rest : 0);
-    warn(Warn.truncated_record, frames + 1, winOffset + winPos, missing);
+    warn(Warn.truncated_record, frames + 1, skip > 0 ? skipStart : winOffset + winPos, missing);
   }
 }

@@ -39,6 +39,9 @@ let lastTime: i64 = 0; // simple packet blocks carry no timestamp: they take the
 let ifs: usize = 0;
 let ifCap: u32 = 0;
 let ifCount: u32 = 0;
+// Real captures declare a handful; a hostile section of millions must not take memory without end.
+// @ts-ignore: decorator
+@inline const MAX_INTERFACES: u32 = 1 << 16;
 
 export function resetPcapng(): void {
   swap = false; inSection = false; sections = 0; ifCount = 0; lastTime = 0;
@@ -88,6 +91,7 @@ export function pcapngBlock(p: usize, avail: u32, off: u64): i32 {
     }
     case IDB: {
       // link type 2 | reserved 2 | snaplen 4 | options
+      if (ifCount == MAX_INTERFACES) { warn(Warn.too_many_interfaces, frames + 1, off, MAX_INTERFACES); break; }
       if (bodyLen < 8) { warn(Warn.block_too_short, frames + 1, off, type); addInterface(0xFFFF, 0); break; }
       let i = addInterface(rd16(body, swap), rd32(body + 4, swap));
       interfaceOptions(i, body + 8, bodyLen - 8);
@@ -130,7 +134,8 @@ export function pcapngBlock(p: usize, avail: u32, off: u64): i32 {
 }
 
 function packet(ifId: u32, hi: u32, lo: u32, cap: u32, wire: u32, data: usize, room: u32, off: u64): void {
-  if (cap > room) { warn(Warn.block_too_short, frames + 1, off, EPB); cap = room; }
+  // what the block holds, less its padding when the wire length says where the packet ends
+  if (cap > room) { warn(Warn.block_too_short, frames + 1, off, EPB); cap = room < wire ? room : wire; }
   if (ifId >= ifCount) {
     warn(Warn.unknown_interface, frames + 1, off, ifId);
     frameOnNoInterface(off, wire);

@@ -1,5 +1,6 @@
 import { Flow, FLOW_SIZE, NONE, CLIENT_IS_B, MIDSTREAM } from "./flow";
 import { warn, Warn } from "../util/warnings";
+import { TCP_SIZE } from "../analysis/tcp-flow";
 import * as pkt from "../packet";
 
 // Flows live in one arena, in order of their first packet; an open-addressed hash table of flow
@@ -8,9 +9,13 @@ import * as pkt from "../packet";
 
 // @ts-ignore: decorator
 @inline const INITIAL_FLOWS: u32 = 1024;
-// wasm32 memory ends at 4 GiB; keep flows (128 bytes) plus table (8 bytes) well inside it.
+// One allocation of AssemblyScript's runtime holds at most 1 GiB (BLOCK_MAXSIZE, else it aborts), and
+// wasm32 memory ends at 4 GiB, where the copies a growing arena leaves behind count too. Flows (128
+// bytes) stop at 512 MiB; TCP connections (TCP_SIZE, about 1.2 KiB, an arena that doubles) stop at
+// the last doubling under 1 GiB.
 // @ts-ignore: decorator
-@inline const MAX_FLOWS: u32 = 16 << 20;
+@inline const MAX_FLOWS: u32 = 4 << 20;
+const MAX_TCP_FLOWS: u32 = 1 << (31 - clz<u32>(((1 << 30) - 64) / TCP_SIZE));
 
 export let arena: usize = 0;
 let arenaCap: u32 = 0;
@@ -21,6 +26,7 @@ let slotMask: u32 = 0;
 
 export let dir: u32 = 0;  // second result of lookup()
 let full = false;
+let tcpFull = false;
 
 // Per-protocol stream counters: Wireshark numbers tcp.stream and udp.stream separately.
 let tcpStreams: u32 = 0;
@@ -35,7 +41,7 @@ export function resetFlows(): void {
     slots = heap.alloc(<usize>(slotMask + 1) << 2);
   }
   memory.fill(slots, 0, <usize>(slotMask + 1) << 2);
-  flowCount = 0; full = false;
+  flowCount = 0; full = false; tcpFull = false;
   tcpStreams = 0; udpStreams = 0; otherStreams = 0;
 }
 
@@ -94,6 +100,10 @@ let lastSlot: u32 = 0; // where lookup() stopped: the flow's slot, or the empty 
 export function create(): u32 {
   if (flowCount >= MAX_FLOWS) {
     if (!full) { full = true; warn(Warn.table_full, pkt.frame, pkt.offset, flowCount); }
+    return NONE;
+  }
+  if (pkt.ipProto == 6 && tcpStreams >= MAX_TCP_FLOWS) {
+    if (!tcpFull) { tcpFull = true; warn(Warn.tcp_table_full, pkt.frame, pkt.offset, tcpStreams); }
     return NONE;
   }
   if (flowCount == arenaCap) growArena();

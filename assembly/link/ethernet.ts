@@ -16,6 +16,8 @@ export function ethernet(p: usize, len: u32): void {
 // IEEE 802.2 LLC with SNAP (aa aa 03, OUI 3 bytes, ethertype 2), as FDDI and 802.3 carry it.
 export function llc(p: usize, len: u32): void {
   if (len >= 8 && load<u8>(p) == 0xAA && load<u8>(p, 1) == 0xAA && load<u8>(p, 2) == 0x03) {
+    // SNAP may name an 802.3 length again, which comes back here: nested like any tag
+    if (!deeper()) return;
     ethertype(be16(p + 6), p + 8, len - 8);
   } else {
     count(Kind.etherType, 0);

@@ -99,6 +99,9 @@ export class Engine {
   /** Bytes given to write() so far. */
   get bytesIn(): number { return this.#bytesIn; }
 
+  /** Bytes of the core's linear memory, which only grows: hostile input must not blow it up. */
+  get memoryBytes(): number { return this.#core.memory.buffer.byteLength; }
+
   /** True once damage stopped the reader: later input is only counted. */
   get stopped(): boolean {
     return this.#view().getUint32(this.#core.summary() + Summary.stopped, true) !== 0;

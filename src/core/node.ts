@@ -5,7 +5,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
-import { createGunzip } from 'node:zlib';
+import { constants, createGunzip } from 'node:zlib';
 import { instantiate } from './wasm.js';
 import { Engine } from './engine.js';
 import { feed, type FeedProgress, type Gunzip } from './feed.js';
@@ -31,9 +31,14 @@ export async function createEngine(): Promise<Engine> {
 
 /** Output queued beyond this pauses zlib until the engine catches up. */
 const GUNZIP_QUEUE = 16 << 20;
+/** zlib is written the file in slices of this size, whatever size its chunks come in. */
+const GUNZIP_SLICE = 16 << 10;
 
 // zlib through its events rather than its stream iterator: the iterator drops what zlib had already
-// inflated when it meets damage, and everything before the damage must reach the engine.
+// inflated when it meets damage, and everything before the damage must reach the engine. At damage,
+// zlib drops what its failing call inflated, so where its input is cut changes what comes out: it
+// gets the same slices however the file arrives. A sync flush before the end gives out everything
+// inflated so far, before a stream cut short raises its error.
 export const zlibGunzip: Gunzip = (compressed) => (async function* () {
   const gz = createGunzip();
   const queue: Uint8Array[] = [];
@@ -47,7 +52,11 @@ export const zlibGunzip: Gunzip = (compressed) => (async function* () {
   gz.on('end', () => { ended = true; poke(); });
   void (async () => {
     try {
-      for await (const c of compressed) if (!gz.write(c)) await once(gz, 'drain');
+      for await (const c of slices(compressed, GUNZIP_SLICE)) {
+        if (failure) break;
+        if (!gz.write(c)) await once(gz, 'drain');
+      }
+      if (!failure) await new Promise<void>((r) => gz.flush(constants.Z_SYNC_FLUSH, () => r()));
       gz.end();
     } catch (e) {
       gz.destroy(e as Error);
@@ -68,6 +77,31 @@ export const zlibGunzip: Gunzip = (compressed) => (async function* () {
     }
   }
 })();
+
+/** The chunks cut again into slices of `size` bytes from the start of the stream (the last shorter). */
+async function* slices(chunks: AsyncIterable<Uint8Array>, size: number): AsyncIterable<Uint8Array> {
+  let held: Uint8Array | null = null; // a slice begun, and how much of it is filled
+  let fill = 0;
+  for await (let c of chunks) {
+    if (held) {
+      const n = Math.min(size - fill, c.length);
+      held.set(c.subarray(0, n), fill);
+      fill += n;
+      c = c.subarray(n);
+      if (fill < size) continue;
+      yield held;
+      held = null;
+    }
+    let at = 0;
+    for (; at + size <= c.length; at += size) yield c.subarray(at, at + size);
+    if (at < c.length) {
+      held = new Uint8Array(size);
+      held.set(c.subarray(at));
+      fill = c.length - at;
+    }
+  }
+  if (held) yield held.subarray(0, fill);
+}
 
 /** Chunk size for reading files: large enough that per-call costs vanish. */
 const READ_CHUNK = 4 << 20;

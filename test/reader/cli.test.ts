@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LinkType, ethernet } from '../helpers/capture-writer.js';
+import { LinkType, PcapWriter, ethernet } from '../helpers/capture-writer.js';
 import { CORPUS, tsharkCounts } from '../helpers/corpus.js';
 import { conversation, encapsulate, etherTypeOf, writePcapng } from '../helpers/traffic.js';
 
@@ -61,6 +61,49 @@ describe('seqack on files it cannot read whole', () => {
     expect(r.status).toBe(2);
     oneLine(r.stderr);
     expect(r.stderr).toContain('no such file');
+  });
+
+  test('a file of another format: status 2 and one line saying what it looks like', () => {
+    const file = join(tmp, 'capture.pcap'); // the name says pcap; the bytes say PNG
+    writeFileSync(file, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+    const r = seqack(file);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`seqack: ${file}: this looks like a PNG image, not a capture\n`);
+  });
+
+  test('an empty file: status 2 and one line why', () => {
+    const file = join(tmp, 'empty.pcap');
+    writeFileSync(file, '');
+    const r = seqack('--csv', file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`seqack: ${file}: the file is empty\n`);
+  });
+
+  test('a damaged packet among good ones: status 1, a line naming it, and every flow', () => {
+    const trace = encapsulate(conversation(4), (ip, f) => ethernet(etherTypeOf(f), ip));
+    const w = new PcapWriter();
+    trace.packets.forEach((p, i) => w.packet(p.time, i === 4 ? p.data.subarray(0, 14 + 10) : p.data)); // IPv4 header cut
+    const file = join(tmp, 'damaged.pcap');
+    writeFileSync(file, w.bytes());
+    const r = seqack(file);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`seqack: ${file}: packet 5 at offset ${w.offsets[4]}: the packet ends inside its IPv4 header [truncated_ipv4_header]\n`);
+    expect(r.stdout).toContain('totals: 3 flows (1 tcp, 1 udp, 1 icmp); 13 packets');
+  });
+
+  test('a record claiming 4 GiB: status 1, and the packets before it', () => {
+    const trace = encapsulate(conversation(4), (ip, f) => ethernet(etherTypeOf(f), ip));
+    const w = new PcapWriter();
+    for (const p of trace.packets) w.packet(p.time, p.data);
+    const bytes = w.bytes();
+    new DataView(bytes.buffer).setUint32(w.offsets[4] + 8, 0xffffffff, true);
+    const file = join(tmp, 'claims.pcap');
+    writeFileSync(file, bytes);
+    const r = seqack('--json', file);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`packet 5 at offset ${w.offsets[4]}: a packet record claims 4294967295 captured bytes`);
+    expect(JSON.parse(r.stdout).capture).toMatchObject({ packets: 4, stopped: true });
   });
 
   test('a file cut in the middle of a record: status 1, and what came before', () => {
