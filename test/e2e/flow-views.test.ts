@@ -132,6 +132,30 @@ describe('the flow views', () => {
     expect(errors).toEqual([]);
   });
 
+  it('is crisp on a HiDPI screen and answers the keyboard', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(app.url);
+    await openCapture(page, HTTP_GET);
+    await openFlow(page);
+    await openGraph(page);
+    const canvas = page.getByTestId('tsg-canvas');
+    const [backing, css] = await canvas.evaluate((el) => [(el as HTMLCanvasElement).width, el.clientWidth]);
+    expect(backing).toBe(css * 2);
+    await screenshot(page, 'tsg-hidpi');
+    const home = await viewOf(page);
+    await canvas.focus();
+    await page.keyboard.press('+');
+    await expect.poll(() => viewOf(page)).not.toBe(home);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('0');
+    await expect.poll(() => viewOf(page)).toBe(home);
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+
   it('shows each endpoint\'s states as the core found them, on the graph\'s time axis', async () => {
     const { page, errors, flows: [flow] } = await openFlowOf(HTTP_GET);
     await openGraph(page);
