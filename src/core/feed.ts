@@ -73,18 +73,117 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** A decompressor is written the file in slices of this size, whatever size its chunks come in. */
+const GUNZIP_SLICE = 4 << 10;
+/** Output queued beyond this holds the decompressor back until the engine catches up. */
+const GUNZIP_QUEUE = 16 << 20;
+
+// At damage a decompressor drops what its failing step inflated (one slice's worth at most), so where
+// its input is cut changes what comes out: it gets the same slices however the file arrives.
+/** The chunks cut again into slices of `size` bytes from the start of the stream (the last shorter). */
+export async function* slices(chunks: AsyncIterable<Uint8Array>, size = GUNZIP_SLICE): AsyncIterable<Uint8Array> {
+  let held: Uint8Array | null = null; // a slice begun, and how much of it is filled
+  let fill = 0;
+  for await (let c of chunks) {
+    if (held) {
+      const n = Math.min(size - fill, c.length);
+      held.set(c.subarray(0, n), fill);
+      fill += n;
+      c = c.subarray(n);
+      if (fill < size) continue;
+      yield held;
+      held = null;
+    }
+    let at = 0;
+    for (; at + size <= c.length; at += size) yield c.subarray(at, at + size);
+    if (at < c.length) {
+      held = new Uint8Array(size);
+      held.set(c.subarray(at));
+      fill = c.length - at;
+    }
+  }
+  if (held) yield held.subarray(0, fill);
+}
+
+/**
+ * Inflated chunks on their way from a decompressor to the engine. They are taken from the
+ * decompressor as soon as it has them, so that its failure later drops none of them (a stream drops
+ * the chunks still queued in it, zlib's iterator what it had inflated): everything before the damage
+ * reaches the engine, then the failure.
+ */
+export class Inflated {
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #failure: Error | null = null;
+  #ended = false;
+  /** The reader stopped early: the decompressor may stop too. */
+  closed = false;
+  #wake: (() => void) | null = null;
+  #roomWaiters: (() => void)[] = [];
+
+  push(c: Uint8Array): void { this.#queue.push(c); this.#queued += c.length; this.#poke(); }
+  fail(e: Error): void { this.#failure ??= e; this.#poke(); }
+  end(): void { this.#ended = true; this.#poke(); }
+  get full(): boolean { return this.#queued > GUNZIP_QUEUE; }
+  get failed(): boolean { return this.#failure !== null; }
+
+  /** Resolves once the queue is down to half its limit (or the reader has gone). */
+  room(): Promise<void> {
+    if (this.#queued <= GUNZIP_QUEUE / 2 || this.closed) return Promise.resolve();
+    return new Promise((r) => this.#roomWaiters.push(r));
+  }
+
+  async *chunks(): AsyncIterable<Uint8Array> {
+    try {
+      for (;;) {
+        const c = this.#queue.shift();
+        if (c) {
+          this.#queued -= c.length;
+          if (this.#queued <= GUNZIP_QUEUE / 2) this.#freeRoom();
+          yield c;
+        } else if (this.#failure) {
+          throw this.#failure;
+        } else if (this.#ended) {
+          return;
+        } else {
+          await new Promise<void>((r) => { this.#wake = r; });
+        }
+      }
+    } finally {
+      this.closed = true;
+      this.#freeRoom();
+    }
+  }
+
+  #poke(): void { const w = this.#wake; this.#wake = null; w?.(); }
+  #freeRoom(): void { for (const r of this.#roomWaiters.splice(0)) r(); }
+}
+
 /** The browser's (and Node's) DecompressionStream, over an async iterable. */
 export const streamGunzip: Gunzip = (compressed) => {
-  const it = compressed[Symbol.asyncIterator]();
-  const input = new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
-      const r = await it.next();
-      if (r.done) ctrl.close(); else ctrl.enqueue(r.value);
-    },
-  });
-  const out = input.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
-  return (async function* () {
-    const reader = out.getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) yield r.value;
+  const ds = new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>;
+  const out = new Inflated();
+  void (async () => {
+    const reader = ds.readable.getReader();
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) out.push(r.value);
+      out.end();
+    } catch (e) {
+      out.fail(e as Error);
+    }
   })();
+  void (async () => {
+    const writer = ds.writable.getWriter();
+    try {
+      for await (const c of slices(compressed)) {
+        await out.room();
+        if (out.closed) { await writer.abort(); return; }
+        await writer.write(c);
+      }
+      await writer.close();
+    } catch (e) {
+      out.fail(e as Error);
+    }
+  })();
+  return out.chunks();
 };

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { analyzeBytes, wasmPath } from '../../src/core/node.js';
 import { Packet } from '../../src/core/layout.js';
+import { streamGunzip, type Gunzip } from '../../src/core/feed.js';
 import type { CaptureSummary } from '../../src/core/engine.js';
 
 /** test/fixtures of the checkout whose build/seqack.wasm runs, from test/hostile or compiled under build/. */
@@ -197,11 +198,12 @@ export interface Read {
   ms: number;
 }
 
-export async function read(bytes: Uint8Array, chunkSize = bytes.length || 1): Promise<Read> {
+export async function read(bytes: Uint8Array, chunkSize = bytes.length || 1, gunzip?: Gunzip): Promise<Read> {
   const parts: Uint8Array[] = [];
   const t0 = performance.now();
   const engine = await analyzeBytes(bytes, chunkSize, {
     onPackets: (v) => { parts.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice()); },
+    gunzip,
   });
   const ms = performance.now() - t0;
   const records = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
@@ -237,8 +239,9 @@ const KNOWN_CODES = new Set<string>();
 
 /**
  * Reads `bytes` whole and in small chunks and checks the rules: no exception (a wasm trap surfaces as
- * one), the same result however the bytes arrive, every warning named, memory bounded by the input,
- * and, given the original read, its first `intact` packets read exactly as before.
+ * one), the same result however the bytes arrive (and whichever decompressor, for gzip), every warning
+ * named, memory bounded by the input, and, given the original read, its first `intact` packets read
+ * exactly as before.
  */
 export async function check(bytes: Uint8Array, expect?: { original: Read; intact: number }): Promise<Broken | null> {
   let whole: Read, chunked: Read;
@@ -255,6 +258,10 @@ export async function check(bytes: Uint8Array, expect?: { original: Read; intact
   if (unnamed) return { rule: 'unnamed-warning', detail: JSON.stringify(unnamed) };
   for (const w of whole.summary.warnings) KNOWN_CODES.add(w.code);
   if (!sameRead(whole, chunked)) return { rule: 'chunking-differs', detail: `whole ${describe(whole)}; in chunks ${describe(chunked)}` };
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) { // the browser's decompressor must give what zlib gives
+    const browser = await read(bytes, chunkSizeFor(bytes.length), streamGunzip);
+    if (!sameRead(whole, browser)) return { rule: 'gunzips-differ', detail: `zlib ${describe(whole)}; DecompressionStream ${describe(browser)}` };
+  }
   if (expect) {
     const n = expect.intact * Packet.size;
     const mine = whole.records.subarray(0, n), theirs = expect.original.records.subarray(0, n);
