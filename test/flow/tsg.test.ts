@@ -79,6 +79,34 @@ describe('time-sequence series', () => {
     expect(z.ackBefore).toBe(49999 * 1448);
   });
 
+  it('folds whole blocks to the same columns as packet by packet', () => {
+    let seed = 3;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rows: number[][] = [];
+    let t = 0, seq = 1, ack = 1;
+    for (let k = 0; k < 200_000; k++) {
+      t += rand() < 0.01 ? rand() * 0.5 : rand() * 1e-4; // bursts and pauses
+      if (rand() < 0.6) { rows.push([t, 0, ACK, seq, 1, 1448, 500, rand() < 0.01 ? 1 : 0]); seq += 1448; }
+      else { ack = Math.min(seq, ack + 2896); rows.push([t, 1, ACK, 1, ack, 0, 1000 + Math.floor(rand() * 100)]); }
+    }
+    const sacks: number[] = [];
+    rows.forEach((r, k) => { if (r[1] === 1 && rand() < 0.2) sacks.push(k, r[4] + 1448, r[4] + 2896); });
+    const s = buildSeries(packets(rows), 0, [2, 3], Float64Array.from(sacks));
+    expect(s.blocks).not.toBeNull();
+    const end = rows[rows.length - 1][0];
+    for (const [t0, t1, w] of [[-1, end + 1, 800], [end * 0.3, end * 0.31, 640], [end * 0.5, end * 0.5001, 1000], [0, end, 37]]) {
+      const a = decimate(s, { t0, t1 }, w, allocColumns(w), true);
+      const b = decimate(s, { t0, t1 }, w, allocColumns(w), false);
+      for (const key of ['segMin', 'segMax', 'segCount', 'segOnly', 'badMin', 'badMax', 'synFin', 'sackMin', 'sackMax'] as const) {
+        expect(Array.from(a[key]), key).toEqual(Array.from(b[key]));
+      }
+      for (const line of ['ack', 'win'] as const) {
+        for (const key of ['first', 'min', 'max', 'last'] as const) expect(Array.from(a[line][key]), `${line}.${key}`).toEqual(Array.from(b[line][key]));
+      }
+      expect([a.visible, a.ackBefore, a.winBefore]).toEqual([b.visible, b.ackBefore, b.winBefore]);
+    }
+  });
+
   it('picks round ticks, labelled in one unit that tells them apart', () => {
     expect(ticks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6000000000000001, 0.8, 1]);
     expect(ticks(-3, 1048, 4)).toEqual([0, 500, 1000]);

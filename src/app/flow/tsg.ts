@@ -41,8 +41,56 @@ export interface TsgSeries {
   tMax: number;
   yMin: number;
   yMax: number;
-  /** Whether every time is in order: only then are ranges found by binary search. */
+  /** Whether every time is in order: only then are ranges found by binary search, and blocks kept. */
   sorted: boolean;
+  blocks: Blocks | null;
+}
+
+/** Entries folded into one block. */
+export const BLOCK = 64;
+
+/**
+ * Aggregates of every BLOCK consecutive segments, ACKs and SACK blocks (times in order), so that a
+ * block that falls within one pixel column folds at once: a zoomed-out frame costs the blocks, not
+ * the packets, and gives the same columns.
+ */
+export interface Blocks {
+  segLo: Float64Array;
+  segHi: Float64Array;
+  badLo: Float64Array;
+  badHi: Float64Array;
+  segKinds: Uint8Array;
+  ack: BlockLine;
+  win: BlockLine;
+  sackLo: Float64Array;
+  sackHi: Float64Array;
+}
+
+interface BlockLine { first: Float64Array; min: Float64Array; max: Float64Array; last: Float64Array }
+
+function makeBlocks(s: Omit<TsgSeries, 'blocks'>): Blocks {
+  const nb = (n: number) => Math.floor(n / BLOCK);
+  const minMax = (lo: Float64Array, hi: Float64Array, keep: (i: number) => boolean = () => true) => {
+    const n = nb(lo.length), bl = new Float64Array(n).fill(Infinity), bh = new Float64Array(n).fill(-Infinity);
+    for (let i = 0; i < n * BLOCK; i++) {
+      if (!keep(i)) continue;
+      const b = (i / BLOCK) | 0;
+      if (lo[i] < bl[b]) bl[b] = lo[i];
+      if (hi[i] > bh[b]) bh[b] = hi[i];
+    }
+    return [bl, bh];
+  };
+  const blockLine = (v: Float64Array): BlockLine => {
+    const n = nb(v.length);
+    const [min, max] = minMax(v, v);
+    return { first: Float64Array.from({ length: n }, (_, b) => v[b * BLOCK]), min, max, last: Float64Array.from({ length: n }, (_, b) => v[b * BLOCK + BLOCK - 1]) };
+  };
+  const [segLo, segHi] = minMax(s.segLo, s.segHi);
+  const [badLo, badHi] = minMax(s.segLo, s.segHi, (i) => (s.segKind[i] & KIND_BAD) !== 0);
+  const segKinds = new Uint8Array(nb(s.seg.length));
+  for (let i = 0; i < segKinds.length * BLOCK; i++) segKinds[(i / BLOCK) | 0] |= s.segKind[i];
+  const [sackLo, sackHi] = minMax(s.sackLo, s.sackHi);
+  return { segLo, segHi, badLo, badHi, segKinds, ack: blockLine(s.ackAt), win: blockLine(s.winAt), sackLo, sackHi };
 }
 
 export const KIND_BAD = 1, KIND_SYN = 2, KIND_FIN = 4, KIND_RST = 8;
@@ -118,11 +166,12 @@ export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, 
   if (!(yMax >= yMin)) { yMin = 0; yMax = 1; }
   if (yMax === yMin) yMax = yMin + 1;
   const tMax = p.count ? Math.max(p.time[p.count - 1], 1e-6) : 1;
-  return {
+  const series = {
     side, seg, segTime, segLo, segHi, segKind, ackPk, ackTime, ackAt, winAt,
     sackTime: sackTime.subarray(0, sn), sackLo: sackLo.subarray(0, sn), sackHi: sackHi.subarray(0, sn),
     scale, tMax, yMin, yMax, sorted,
   };
+  return { ...series, blocks: sorted ? makeBlocks(series) : null };
 }
 
 /** A difference of 32-bit sequence numbers, as the shorter way round. */
@@ -178,8 +227,29 @@ export function allocColumns(width: number): Columns {
 
 export interface Viewport { t0: number; t1: number }
 
-/** Folds the series in [t0, t1] to `width` pixel columns. */
-export function decimate(s: TsgSeries, v: Viewport, width: number, out: Columns): Columns {
+/**
+ * Visits entries [from, to) of sorted `times` by pixel column: a whole block inside one column at
+ * once (`block(b, x)`), the rest one by one (`one(i, x)`); columns outside [0, width) are skipped.
+ */
+function visit(times: Float64Array, from: number, to: number, t0: number, sx: number, width: number, blocks: boolean,
+  block: (b: number, x: number) => void, one: (i: number, x: number) => void): void {
+  for (let i = from; i < to;) {
+    if (blocks && i % BLOCK === 0 && i + BLOCK <= to) {
+      const x = Math.floor((times[i] - t0) * sx);
+      if (x === Math.floor((times[i + BLOCK - 1] - t0) * sx)) {
+        if (x >= 0 && x < width) block(i / BLOCK, x);
+        i += BLOCK;
+        continue;
+      }
+    }
+    const x = Math.floor((times[i] - t0) * sx);
+    if (x >= 0 && x < width) one(i, x);
+    i++;
+  }
+}
+
+/** Folds the series in [t0, t1] to `width` pixel columns (`blocks` false: entry by entry, for tests). */
+export function decimate(s: TsgSeries, v: Viewport, width: number, out: Columns, blocks = true): Columns {
   const c = out.width >= width ? out : allocColumns(width);
   c.segMin.fill(Infinity, 0, width); c.segMax.fill(-Infinity, 0, width); c.segCount.fill(0, 0, width);
   c.segOnly.fill(-1, 0, width); c.badMin.fill(Infinity, 0, width); c.badMax.fill(-Infinity, 0, width);
@@ -189,10 +259,18 @@ export function decimate(s: TsgSeries, v: Viewport, width: number, out: Columns)
   const sx = width / span;
   let visible = 0;
 
+  const B = blocks ? s.blocks : null;
   const [s0, s1] = s.sorted ? [lowerBound(s.segTime, v.t0), lowerBound(s.segTime, v.t1 + span / width)] : [0, s.seg.length];
-  for (let i = s0; i < s1; i++) {
-    const x = Math.floor((s.segTime[i] - v.t0) * sx);
-    if (x < 0 || x >= width) continue;
+  visit(s.segTime, s0, s1, v.t0, sx, width, B !== null, (b, x) => {
+    visible += BLOCK;
+    if (B!.segLo[b] < c.segMin[x]) c.segMin[x] = B!.segLo[b];
+    if (B!.segHi[b] > c.segMax[x]) c.segMax[x] = B!.segHi[b];
+    c.segCount[x] += BLOCK;
+    c.segOnly[x] = -1;
+    if (B!.badLo[b] < c.badMin[x]) c.badMin[x] = B!.badLo[b];
+    if (B!.badHi[b] > c.badMax[x]) c.badMax[x] = B!.badHi[b];
+    c.synFin[x] |= B!.segKinds[b] & (KIND_SYN | KIND_FIN | KIND_RST);
+  }, (i, x) => {
     visible++;
     const lo = s.segLo[i], hi = s.segHi[i], kind = s.segKind[i];
     if (lo < c.segMin[x]) c.segMin[x] = lo;
@@ -203,7 +281,7 @@ export function decimate(s: TsgSeries, v: Viewport, width: number, out: Columns)
       if (hi > c.badMax[x]) c.badMax[x] = hi;
     }
     c.synFin[x] |= kind & (KIND_SYN | KIND_FIN | KIND_RST);
-  }
+  });
   c.visible = visible;
 
   const [a0, a1] = s.sorted ? [lowerBound(s.ackTime, v.t0), lowerBound(s.ackTime, v.t1 + span / width)] : [0, s.ackPk.length];
@@ -218,19 +296,26 @@ export function decimate(s: TsgSeries, v: Viewport, width: number, out: Columns)
     }
   }
   const [k0, k1] = s.sorted ? [lowerBound(s.sackTime, v.t0), lowerBound(s.sackTime, v.t1 + span / width)] : [0, s.sackTime.length];
-  for (let i = k0; i < k1; i++) {
-    const x = Math.floor((s.sackTime[i] - v.t0) * sx);
-    if (x < 0 || x >= width) continue;
-    if (s.sackLo[i] < c.sackMin[x]) c.sackMin[x] = s.sackLo[i];
-    if (s.sackHi[i] > c.sackMax[x]) c.sackMax[x] = s.sackHi[i];
-  }
-  for (let j = a0; j < a1; j++) {
-    const x = Math.floor((s.ackTime[j] - v.t0) * sx);
-    if (x < 0 || x >= width) continue;
+  const sack = (lo: number, hi: number, x: number) => {
+    if (lo < c.sackMin[x]) c.sackMin[x] = lo;
+    if (hi > c.sackMax[x]) c.sackMax[x] = hi;
+  };
+  visit(s.sackTime, k0, k1, v.t0, sx, width, B !== null, (b, x) => sack(B!.sackLo[b], B!.sackHi[b], x), (i, x) => sack(s.sackLo[i], s.sackHi[i], x));
+  visit(s.ackTime, a0, a1, v.t0, sx, width, B !== null, (b, x) => {
+    foldBlock(c.ack, x, B!.ack, b);
+    foldBlock(c.win, x, B!.win, b);
+  }, (j, x) => {
     fold(c.ack, x, s.ackAt[j]);
     fold(c.win, x, s.winAt[j]);
-  }
+  });
   return c;
+}
+
+function foldBlock(l: Line, x: number, b: BlockLine, i: number): void {
+  if (Number.isNaN(l.first[x])) l.first[x] = b.first[i];
+  if (b.min[i] < l.min[x]) l.min[x] = b.min[i];
+  if (b.max[i] > l.max[x]) l.max[x] = b.max[i];
+  l.last[x] = b.last[i];
 }
 
 function fold(l: Line, x: number, y: number): void {
