@@ -38,11 +38,15 @@ describe('pcap records', () => {
   const { bytes, offsets } = pcapOf(trace);
   const capLen = offsets[FIFTH] + 8;
 
-  for (const [name, value] of [['4 GiB', 0xffffffff], ['2 GiB', 0x7fffffff], ['just over what a record may hold', 64 << 20]] as const) {
+  for (const [name, value] of [['4 GiB', 0xffffffff], ['2 GiB', 0x7fffffff], ['more than its snaplen allows', 262145]] as const) {
     test(`a record claiming ${name}`, async () => {
       await expectStopAtFifth(withU32(bytes, capLen, value), 'bad_record_length', offsets[FIFTH]);
     });
   }
+
+  test('a record claiming more than a record may hold, whatever the snaplen', async () => {
+    await expectStopAtFifth(withU32(withU32(bytes, 16, 0xffffffff), capLen, 64 << 20), 'bad_record_length', offsets[FIFTH]);
+  });
 
   test('a record claiming 60 MiB, which a snaplen of 4 GiB allows, in a file that ends: memory follows the bytes', async () => {
     const file = withU32(withU32(bytes, 16, 0xffffffff), capLen, 60 << 20);
