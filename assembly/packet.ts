@@ -4,6 +4,7 @@
 export let frame: u32 = 0;       // Wireshark's frame number: 1 is the first record
 export let offset: u64 = 0;      // file offset of the record
 export let dataAt: u32 = 0;      // ... and how far after it the packet data begins
+export let linkType: u32 = 0;    // LINKTYPE_* of the record's interface
 export let time: i64 = 0;        // nanoseconds since the epoch
 export let wireLen: u32 = 0;     // frame length on the wire
 export let capLen: u32 = 0;      // bytes captured
@@ -47,8 +48,8 @@ export const sackBuf: usize = heap.alloc(4 * 8);
 export let icmpType: u32 = 0;
 export let icmpCode: u32 = 0;
 
-export function setFrame(f: u32, off: u64, t: i64, wire: u32, cap: u32, start: usize, at: u32): void {
-  frame = f; offset = off; dataAt = at; time = t; wireLen = wire; capLen = cap; data = start;
+export function setFrame(f: u32, off: u64, t: i64, wire: u32, cap: u32, start: usize, at: u32, link: u32): void {
+  frame = f; offset = off; dataAt = at; linkType = link; time = t; wireLen = wire; capLen = cap; data = start;
   // a record that holds more than its wire length (the reader warned) is decoded as far as it goes
   reportedEnd = start + (wire > cap ? wire : cap);
   family = 0; ipProto = 0; laterFragment = false; hasTransport = false; payloadLen = 0;

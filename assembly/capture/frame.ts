@@ -30,7 +30,7 @@ export function frame(data: usize, capLen: u32, wireLen: u32, time: i64, linkTyp
   if (time > lastTime || frames == 1) lastTime = time;
   store<u64>(linkSlot, load<u64>(linkSlot, 8) + 1, 8);
   if (depth == 0) return;
-  pkt.setFrame(frames, offset, time, wireLen, capLen, data, dataAt);
+  pkt.setFrame(frames, offset, time, wireLen, capLen, data, dataAt, linkType);
   decodeLink(linkType, data, capLen);
   track();
 }

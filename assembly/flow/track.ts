@@ -15,7 +15,7 @@ import { ftpControl, ftpPredicted } from "../analysis/ftp";
 // 44 TCP flags u16 | 46 direction u8 | 47 IP protocol u8 | 48 analysis u32 | 52 window u32 (raw) |
 // 56 seq u32 | 60 ack u32 (as on the wire) | 64 duplicate ACK number u32 | 68 duplicate ACK frame u32 |
 // 72 frame this ACKs u32 | 76 bytes in flight u32 | 80 ACK RTT i64 | 88 state of side A u8 |
-// 89 state of side B u8 | 90 data offset u16 (from the record's start) | 92 reserved 4
+// 89 state of side B u8 | 90 data offset u16 (from the record's start) | 92 link type u32
 // @ts-ignore: decorator
 @inline export const PKT_SIZE: u32 = 96;
 // @ts-ignore: decorator
@@ -173,4 +173,5 @@ function record(idx: u32, d: u32, analysed: bool): void {
     memory.fill(p + 64, 0, 32);
   }
   store<u16>(p, <u16>pkt.dataAt, 90);
+  store<u32>(p, pkt.linkType, 92);
 }

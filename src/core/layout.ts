@@ -33,7 +33,7 @@ export const Packet = {
   time: 0, offset: 8, frame: 16, flow: 20, wireLen: 24, capLen: 28, seq: 32, ack: 36, len: 40,
   tcpFlags: 44, dir: 46, proto: 47, analysis: 48, window: 52, rawSeq: 56, rawAck: 60,
   dupAckNum: 64, dupAckFrame: 68, acksFrame: 72, bytesInFlight: 76, ackRtt: 80, stateA: 88, stateB: 89,
-  dataAt: 90,
+  dataAt: 90, linkType: 92,
 } as const;
 
 /** One warning (assembly/util/warnings.ts), 24 bytes. */

@@ -4,7 +4,7 @@
 
 import { transfer } from 'comlink';
 import { instantiate } from '../core/wasm.js';
-import { Engine, type CaptureSummary, type FlowSummary } from '../core/engine.js';
+import { Engine, NONE, type CaptureSummary, type FlowSummary, type Endpoint } from '../core/engine.js';
 import { feed, streamGunzip } from '../core/feed.js';
 import { blobChunks } from './blob-chunks.js';
 import { PacketIndex } from './packet-index.js';
@@ -12,8 +12,27 @@ import { PacketBytes } from './packet-bytes.js';
 import { readSacks, sackQuery } from './flow-sacks.js';
 import { FlowTable } from './flow-table.js';
 import { FlowView, type ViewInfo, type ViewSpec } from './flow-view.js';
+import { StreamFile, pulled } from './stream-file.js';
+import { cutCapture, type CutCapture } from './capture-cut.js';
+import { formatCsv, type Report } from '../core/report.js';
+import { formatZeekLog } from '../core/zeek-log.js';
+import { protoName } from '../core/names.js';
 
 export type { ViewInfo, ViewSpec, SortColumn, FilterProblem } from './flow-view.js';
+export type { CutCapture } from './capture-cut.js';
+
+/** Which flows an export holds: every flow, or those the filter keeps (in capture order). */
+export type ExportScope = 'all' | 'view';
+export type FlowFormat = 'csv' | 'json' | 'zeek';
+
+/** What names a flow across loads of the same capture: its protocol, endpoints and first packet. */
+export interface FlowKey {
+  proto: string;
+  client: Endpoint;
+  server: Endpoint;
+  /** Seconds since the epoch, to the microsecond. */
+  first: number;
+}
 
 export interface LoadProgress {
   /** File bytes read (compressed bytes, for a gzip file). */
@@ -74,11 +93,26 @@ export class Analyzer {
   #table: FlowTable | null = null;
   #view = new FlowView();
   #index = new PacketIndex();
-  #file: Blob | null = null;
-  #bytes: PacketBytes | null = null;
+  /** The capture's bytes (so far, for a stream). */
+  #file: (() => Blob) | null = null;
 
   /** Reads the whole file; flows can be asked for while it runs. Resolves with the summary. */
-  async open(file: Blob, onProgress?: (p: LoadProgress) => void): Promise<CaptureSummary> {
+  open(file: Blob, onProgress?: (p: LoadProgress) => void): Promise<CaptureSummary> {
+    this.#file = () => file;
+    return this.#read(blobChunks(file), () => file.size, onProgress);
+  }
+
+  /**
+   * Reads a capture that arrives as a stream: `pull` gives the next chunk, null at the end. `size` is
+   * what the server announced (0: unknown). The bytes are kept as they pass, for packetBytes and cuts.
+   */
+  openStream(pull: () => Promise<Uint8Array<ArrayBuffer> | null>, size: number, onProgress?: (p: LoadProgress) => void): Promise<CaptureSummary> {
+    const kept = new StreamFile();
+    this.#file = () => kept.blob;
+    return this.#read(kept.tee(pulled(pull)), () => size || kept.size, onProgress);
+  }
+
+  async #read(chunks: AsyncIterable<Uint8Array>, size: () => number, onProgress?: (p: LoadProgress) => void): Promise<CaptureSummary> {
     const core = await loadCore();
     const engine = new Engine(core);
     const index = new PacketIndex();
@@ -86,8 +120,6 @@ export class Analyzer {
     this.#table = new FlowTable(core);
     this.#view = new FlowView();
     this.#index = index;
-    this.#file = file;
-    this.#bytes = null;
     engine.begin({ onPackets: (records, n) => index.add(records, n) });
 
     const started = performance.now();
@@ -97,12 +129,13 @@ export class Analyzer {
       if (!onProgress || (!done && now - last < PROGRESS_MS)) return;
       last = now;
       const seconds = (now - started) / 1000;
-      onProgress({ ...p, bytesTotal: file.size, bytesPerSecond: seconds > 0 ? p.bytesRead / seconds : 0, done });
+      onProgress({ ...p, bytesTotal: done ? p.bytesRead : size(), bytesPerSecond: seconds > 0 ? p.bytesRead / seconds : 0, done });
     };
     report({ bytesRead: 0, packets: 0, flows: 0 }, false);
-    await feed(engine, blobChunks(file), streamGunzip, (p) => report(p, false));
+    let bytesRead = 0;
+    await feed(engine, chunks, streamGunzip, (p) => { bytesRead = p.bytesRead; report(p, false); });
     const summary = engine.summary();
-    report({ bytesRead: file.size, packets: summary.packets, flows: summary.flows }, true);
+    report({ bytesRead, packets: summary.packets, flows: summary.flows }, true);
     return summary;
   }
 
@@ -174,7 +207,7 @@ export class Analyzer {
    * right], k the packet's position in the flow. Null for a gzip file, which has no random access.
    */
   async flowSacks(flow: number): Promise<Float64Array | null> {
-    const engine = this.#engine, file = this.#file;
+    const engine = this.#engine, file = this.#file?.();
     if (!engine || !file || flow < 0 || flow >= engine.flowCount) return null;
     const summary = engine.summary();
     if (summary.compression === 'gzip') return null;
@@ -187,11 +220,70 @@ export class Analyzer {
   /** A packet's captured bytes, read back from the file. */
   async packetBytes(packet: number): Promise<Uint8Array> {
     const ix = this.#index;
-    if (!this.#engine || !this.#file || packet < 0 || packet >= ix.count) return new Uint8Array(0);
-    // Known once the first bytes are read, so packets can be looked at while the file loads.
-    this.#bytes ??= new PacketBytes(this.#file, this.#engine.summary().compression === 'gzip');
-    const bytes = await this.#bytes.read(ix.offset[packet], ix.capLen[packet]);
-    return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    const bytes = this.#packetBytes();
+    if (!bytes || packet < 0 || packet >= ix.count) return new Uint8Array(0);
+    const data = await bytes.read(ix.offset[packet], ix.capLen[packet]);
+    return transfer(data, [data.buffer as ArrayBuffer]);
+  }
+
+  // Known once the first bytes are read, so packets can be looked at while the file loads.
+  #packetBytes(): PacketBytes | null {
+    if (!this.#engine || !this.#file) return null;
+    return new PacketBytes(this.#file(), this.#engine.summary().compression === 'gzip');
+  }
+
+  /** The flows of the capture (all, or those in view) as CSV, a Zeek conn.log or the CLI's JSON. */
+  exportFlows(format: FlowFormat, scope: ExportScope, file: string): Blob {
+    const engine = this.#engine;
+    if (!engine) return new Blob([]);
+    const flows = Array.from(this.#flowsIn(scope), (i) => engine.flow(i));
+    if (format === 'csv') return new Blob([formatCsv(flows)], { type: 'text/csv' });
+    if (format === 'zeek') return new Blob([formatZeekLog(flows)], { type: 'text/tab-separated-values' });
+    const report: Report = { capture: { file, ...engine.summary() }, flows };
+    return new Blob([JSON.stringify(report) + '\n'], { type: 'application/json' });
+  }
+
+  /** A new capture of the packets of some flows (one flow, or those in view), cut from the file. */
+  async cut(what: number | ExportScope): Promise<CutCapture> {
+    const ix = this.#index;
+    let packets: Uint32Array;
+    if (what === 'all') {
+      packets = new Uint32Array(ix.count);
+      let n = 0;
+      for (let i = 0; i < ix.count; i++) if (ix.flow[i] !== NONE) packets[n++] = i;
+      packets = packets.subarray(0, n);
+    } else {
+      const lists = Array.from(typeof what === 'number' ? [what] : this.#flowsIn(what), (f) => ix.packetsOf(f));
+      packets = new Uint32Array(lists.reduce((s, l) => s + l.length, 0));
+      let n = 0;
+      for (const l of lists) { packets.set(l, n); n += l.length; }
+      packets.sort(); // packet indexes are capture order
+    }
+    const bytes = this.#packetBytes();
+    return cutCapture(ix, packets, async (offsets, lengths) => bytes ? bytes.pieces(offsets, lengths) : []);
+  }
+
+  /** The flow a key names, or -1: same protocol and endpoints (either way), first packet within 1 µs. */
+  findFlow(key: FlowKey): number {
+    const engine = this.#engine, table = this.#table;
+    if (!engine || !table) return -1;
+    const n = table.refresh();
+    const target = key.first * 1e9;
+    const same = (a: Endpoint, b: Endpoint) => a.ip === b.ip && a.port === b.port;
+    for (let i = 0; i < n; i++) {
+      if (Math.abs(table.firstNs(i) - target) > 1500 || protoName(table.protocol(i)) !== key.proto) continue;
+      const f = engine.flow(i);
+      if ((same(f.client, key.client) && same(f.server, key.server)) || (same(f.client, key.server) && same(f.server, key.client))) return i;
+    }
+    return -1;
+  }
+
+  /** Flow indexes in capture order: all of them, or those the filter keeps. */
+  #flowsIn(scope: ExportScope): Uint32Array {
+    const n = this.#engine?.flowCount ?? 0;
+    if (scope === 'all') return Uint32Array.from({ length: n }, (_, i) => i);
+    const v = this.#view;
+    return Uint32Array.from({ length: v.rows }, (_, pos) => v.flowAt(pos)).sort();
   }
 }
 

@@ -1,4 +1,4 @@
-// Every packet's record, kept in columns of typed arrays (about 58 bytes a packet): enough to draw a
+// Every packet's record, kept in columns of typed arrays (about 64 bytes a packet): enough to draw a
 // flow's ladder and packet list and to find the packet's bytes in the file again, without keeping
 // the file. Packets of one flow are chained, so a flow's packets are found without a scan.
 
@@ -22,6 +22,8 @@ export class PacketIndex {
   analysis = new Uint32Array(0);
   wireLen = new Uint32Array(0);
   capLen = new Uint32Array(0);
+  /** LINKTYPE_* of the packet's interface. */
+  linkType = new Uint32Array(0);
   flags = new Uint16Array(0);
   /** 0: sent by the flow's endpoint A (its first sender), 1: by B. */
   dir = new Uint8Array(0);
@@ -53,6 +55,7 @@ export class PacketIndex {
       this.frame[i] = words[w + (Packet.frame >> 2)];
       this.wireLen[i] = words[w + (Packet.wireLen >> 2)];
       this.capLen[i] = words[w + (Packet.capLen >> 2)];
+      this.linkType[i] = words[w + (Packet.linkType >> 2)];
       this.seq[i] = words[w + (Packet.seq >> 2)];
       this.ack[i] = words[w + (Packet.ack >> 2)];
       this.len[i] = words[w + (Packet.len >> 2)];
@@ -71,6 +74,11 @@ export class PacketIndex {
       this.next[i] = -1;
       if (f !== NONE) this.#link(f, i);
     }
+  }
+
+  /** The first packet's time, in nanoseconds since the epoch: `time` counts from here. */
+  get baseNs(): bigint {
+    return BigInt.asIntN(64, (BigInt(this.#baseHi) << 32n) | BigInt(this.#baseLo));
   }
 
   /** The capture-wide indexes of a flow's packets, in capture order. */
@@ -100,7 +108,7 @@ export class PacketIndex {
     this.frame = grow(this.frame, cap); this.flow = grow(this.flow, cap); this.next = grow(this.next, cap);
     this.seq = grow(this.seq, cap); this.ack = grow(this.ack, cap); this.len = grow(this.len, cap);
     this.window = grow(this.window, cap); this.analysis = grow(this.analysis, cap);
-    this.wireLen = grow(this.wireLen, cap); this.capLen = grow(this.capLen, cap);
+    this.wireLen = grow(this.wireLen, cap); this.capLen = grow(this.capLen, cap); this.linkType = grow(this.linkType, cap);
     this.flags = grow(this.flags, cap); this.dir = grow(this.dir, cap);
     this.stateA = grow(this.stateA, cap); this.stateB = grow(this.stateB, cap);
     this.#cap = cap;
