@@ -1,11 +1,13 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { precache } from './src/offline/precache.js';
 
 export default defineConfig({
   // Relative asset paths: the built site works from any static host and any sub-path.
   base: './',
-  plugins: [svelte()],
+  // precache: sw.js, the offline copy of every built file (src/offline/)
+  plugins: [svelte(), precache()],
   worker: { format: 'es' },
   build: { outDir: 'dist', target: 'es2022', emptyOutDir: true },
   test: {

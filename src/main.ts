@@ -1,8 +1,14 @@
-// The page's entry: global styles, then the app.
+// The page's entry: first the limit on where the page may connect, then the offline copy (which may
+// bring in a new version first), then global styles and the app.
 import { mount } from 'svelte';
 import App from './app/App.svelte';
 import { i18n } from './i18n/i18n.svelte.js';
+import { captureUrl, narrowConnections } from './app/link/capture-url.js';
+import { startOffline } from './offline/register.js';
 import './app/app.css';
 
-document.documentElement.lang = i18n.lang;
-mount(App, { target: document.getElementById('app')! });
+narrowConnections(captureUrl());
+if (await startOffline() === 'ready') {
+  document.documentElement.lang = i18n.lang;
+  mount(App, { target: document.getElementById('app')! });
+}

@@ -1,14 +1,15 @@
 // The page's handle on one analyzer worker. The page imports only the worker's type; everything
 // else crosses through Comlink. Disposing releases the proxy and terminates the worker, which is
-// also how a load is cancelled.
+// also how a load is cancelled (a download too).
 
-import { wrap, proxy, releaseProxy, type Remote } from 'comlink';
+import { wrap, proxy, transfer, releaseProxy, type Remote } from 'comlink';
 import type { AnalyzerApi, LoadProgress } from '../worker/analyzer.js';
 import type { CaptureSummary } from '../core/engine.js';
 
 export class AnalyzerClient {
   readonly #worker: Worker;
   readonly api: Remote<AnalyzerApi>;
+  #reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | null = null;
 
   constructor() {
     this.#worker = new Worker(new URL('../worker/analyzer.worker.ts', import.meta.url), { type: 'module', name: 'seqack' });
@@ -19,7 +20,19 @@ export class AnalyzerClient {
     return this.api.open(file, proxy(onProgress));
   }
 
+  /** Reads a stream (a fetch's body): the worker pulls it chunk by chunk, each one transferred. */
+  openStream(body: ReadableStream<Uint8Array<ArrayBuffer>>, size: number, onProgress: (p: LoadProgress) => void): Promise<CaptureSummary> {
+    const reader = body.getReader();
+    this.#reader = reader;
+    const pull = async () => {
+      const r = await reader.read();
+      return r.done ? null : transfer(r.value, [r.value.buffer]);
+    };
+    return this.api.openStream(proxy(pull), size, proxy(onProgress));
+  }
+
   dispose(): void {
+    void this.#reader?.cancel().catch(() => {});
     this.api[releaseProxy]();
     this.#worker.terminate();
   }

@@ -4,8 +4,10 @@
 import type { CaptureSummary } from '../core/engine.js';
 import type { FlowRow, LoadProgress, SortColumn, ViewInfo, ViewSpec } from '../worker/analyzer.js';
 import { AnalyzerClient } from './analyzer-client.js';
+import { fetchCapture, FetchFailure } from './link/capture-url.js';
 
 export type Phase = 'start' | 'loading' | 'ready' | 'failed';
+export type Source = { kind: 'file' } | { kind: 'sample' } | { kind: 'url'; url: string };
 
 /** Warnings that mean nothing at all could be read from the file. */
 const FATAL = new Set(['empty_file', 'not_a_capture', 'truncated_file_header', 'unsupported_version', 'bad_byte_order_magic', 'no_section_header']);
@@ -24,8 +26,22 @@ export class Session {
   revision = $state(0);
   /** Bumped when a new filter or sort has been applied: the rows are in a new order. */
   reordered = $state(0);
-  /** The flow open in the detail panel (a core flow index). */
-  openFlow = $state<number | null>(null);
+  #openFlow = $state<number | null>(null);
+  /** The flow open in the detail panel (a core flow index). Another flow starts with all its time in view. */
+  get openFlow(): number | null { return this.#openFlow; }
+  set openFlow(flow: number | null) {
+    if (flow !== this.#openFlow) this.timeRange = null;
+    this.#openFlow = flow;
+  }
+  /**
+   * What the flow panel shows (its tab: '' is its default), and the time window it is zoomed to, in
+   * seconds since the open flow's first packet (null: all of it). The panel reads and sets them; the
+   * page's address keeps them, so a link brings the same view back.
+   */
+  panelView = $state('');
+  timeRange = $state.raw<[number, number] | null>(null);
+  /** Where the capture came from: a file given to the page, the sample, or an address (?url=). */
+  source = $state.raw<Source>({ kind: 'file' });
 
   #client: AnalyzerClient | null = null;
   #refreshing: Promise<void> | null = null;
@@ -34,22 +50,39 @@ export class Session {
 
   get client(): AnalyzerClient | null { return this.#client; }
 
-  async open(file: Blob, name: string): Promise<void> {
+  /** Opens a file (or any Blob). */
+  open(file: Blob, name: string, source: Source = { kind: 'file' }): Promise<void> {
+    return this.#load(name, file.size, source, (client, onProgress) => client.open(file, onProgress));
+  }
+
+  /** Opens the capture at an address, read as it downloads. */
+  openUrl(url: URL): Promise<void> {
+    return this.#load(url.href, 0, { kind: 'url', url: url.href }, async (client, onProgress) => {
+      const { body, size } = await fetchCapture(url);
+      if (this.#client === client) this.fileSize = size;
+      return client.openStream(body, size, onProgress);
+    });
+  }
+
+  async #load(name: string, size: number, source: Source,
+    read: (client: AnalyzerClient, onProgress: (p: LoadProgress) => void) => Promise<CaptureSummary>): Promise<void> {
     this.close();
     const client = new AnalyzerClient();
     this.#client = client;
     this.phase = 'loading';
     this.fileName = name;
-    this.fileSize = file.size;
+    this.fileSize = size;
+    this.source = source;
     this.progress = null;
     this.summary = null;
     this.failure = null;
     this.openFlow = null;
     this.view = { rows: 0, total: 0, error: null };
     try {
-      const summary = await client.open(file, (p) => {
+      const summary = await read(client, (p) => {
         if (this.#client !== client) return;
         this.progress = p;
+        if (p.bytesTotal) this.fileSize = p.bytesTotal;
         if (!p.done) void this.refresh(); // flows appear while the file loads
       });
       if (this.#client !== client) return;
@@ -64,7 +97,7 @@ export class Session {
       this.phase = 'ready';
     } catch (e) {
       if (this.#client !== client) return;
-      this.failure = { code: 'error', message: (e as Error).message };
+      this.failure = { code: e instanceof FetchFailure ? 'fetch' : 'error', message: (e as Error).message };
       this.phase = 'failed';
     }
   }

@@ -15,7 +15,8 @@ export const ROOT = (() => {
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
 })();
-export const DIST = join(ROOT, 'dist');
+/** The built site; SEQACK_DIST points elsewhere (a build of one's own while others rebuild dist/). */
+export const DIST = process.env.SEQACK_DIST ?? join(ROOT, 'dist');
 export const OUTPUT = join(ROOT, 'test/output');
 export const CORPUS = join(ROOT, 'test/fixtures/corpus');
 /** The site is served from here, not from "/": relative asset paths must hold. */
@@ -23,16 +24,20 @@ export const BASE = '/seqack/';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
-  '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json',
+  '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
-export async function serveDist(): Promise<{ url: string; close: () => Promise<void> }> {
-  if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` first');
+/** `dir`: another copy of the site; `requests` lists every path asked for, in order. */
+export async function serveDist(dir = DIST): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
+  if (!existsSync(join(dir, 'index.html'))) throw new Error(`${dir} is missing: run \`npm run build\` first`);
+  const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(path);
     if (!path.startsWith(BASE)) { res.writeHead(404).end(); return; }
-    let file = normalize(join(DIST, path.slice(BASE.length)));
-    if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
+    let file = normalize(join(dir, path.slice(BASE.length)));
+    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
@@ -45,7 +50,8 @@ export async function serveDist(): Promise<{ url: string; close: () => Promise<v
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}${BASE}`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () => new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
+    requests,
   };
 }
 

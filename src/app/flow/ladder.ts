@@ -54,3 +54,10 @@ export function rowOf(rows: LadderRow[], k: number): number {
   }
   return -1;
 }
+
+/** The two sides of an arrowhead at (x2, y2), pointing along the arrow from (x1, y1): SVG points. */
+export function arrowHead(a: { x1: number; x2: number; y1: number; y2: number }): string {
+  const ang = Math.atan2(a.y2 - a.y1, a.x2 - a.x1);
+  const p = (d: number) => `${a.x2 - 9 * Math.cos(ang + d)},${a.y2 - 9 * Math.sin(ang + d)}`;
+  return `${p(0.4)} ${a.x2},${a.y2} ${p(-0.4)}`;
+}
