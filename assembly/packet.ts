@@ -56,8 +56,11 @@ export function setFrame(f: u32, off: u64, t: i64, wire: u32, cap: u32, start: u
   sport = 0; dport = 0; tcpFlags = 0; seq = 0; ack = 0; window = 0; payloadCaptured = 0;
 }
 
+// A new IP header, a tunnel's inner one too: the transport fields of an outer header (the UDP ports
+// of VXLAN or Teredo) are not this packet's, whether or not its own transport header decodes.
 export function setIp(fam: u8, s: usize, d: usize, proto: u8, hopLimit: u8): void {
   family = fam; src = s; dst = d; ipProto = proto; ttl = hopLimit;
+  hasTransport = false; sport = 0; dport = 0; payloadLen = 0; payloadCaptured = 0; tcpFlags = 0;
 }
 
 export function setTransport(s: u32, d: u32, payload: u32): void {

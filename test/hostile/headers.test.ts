@@ -62,6 +62,21 @@ describe('encapsulations without end', () => {
   });
 });
 
+describe('tunnels whose inner packet is broken', () => {
+  test('VXLAN carrying a TCP header cut short: the outer UDP ports make no TCP flow', async () => {
+    // The fuzzer's find: the inner IP header said TCP, the outer UDP header's ports were still set,
+    // and a TCP flow of them was analysed from a payload pointer left by another packet.
+    const inner = ethernet(EtherType.IPV4, syn.subarray(0, 20 + 12));
+    const vxlan = ipv4({ src: C4, dst: S4, proto: IpProto.UDP }, udp({ sport: 5000, dport: 4789 }, concat(Uint8Array.of(8, 0, 0, 0, 0, 0, 1, 0), inner)));
+    const t = withFrame(trace, AT, ethernet(EtherType.IPV4, vxlan));
+    const { bytes, offsets } = pcapOf(t);
+    const r = await readHostile(bytes);
+    expectWarnings(r, [{ code: 'truncated_tcp_header', packet: AT + 1, offset: offsets[AT] }]);
+    expect(r.flows.map((f) => `${f.proto} ${f.client.port}-${f.server.port}`)).toEqual(['tcp 40000-80', 'udp 5000-4789', 'udp 40001-53', 'icmp 0-0']);
+    expect(r.packets[AT].flow).toBe(-1);
+  });
+});
+
 describe('IPv6 extension headers', () => {
   test(`a chain of ${THOUSANDS} is followed to the transport header`, async () => {
     const chain = Array.from({ length: THOUSANDS }, () => ({ type: 60 as const }));
