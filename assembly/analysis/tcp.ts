@@ -102,6 +102,14 @@ export function newTcp(): u32 {
 // @ts-ignore: decorator
 @inline function seg(i: u32): usize { return pool + <usize>i * SEG_SIZE; }
 
+// The runtime refuses one allocation over 1 GiB: the pool stops at 16 Mi segments (512 MiB), and
+// past that a segment is not recorded, as Wireshark stops at its own cap per direction.
+// @ts-ignore: decorator
+@inline const POOL_LIMIT: u32 = 16 << 20;
+
+// @ts-ignore: decorator
+@inline function poolHasRoom(): bool { return poolFree != NONE || poolUsed < POOL_LIMIT; }
+
 function segAlloc(): u32 {
   if (poolFree != NONE) {
     let i = poolFree;
@@ -109,7 +117,7 @@ function segAlloc(): u32 {
     return i;
   }
   if (poolUsed == poolCap) {
-    poolCap *= 2;
+    poolCap = poolCap * 2 < POOL_LIMIT ? poolCap * 2 : POOL_LIMIT;
     pool = heap.realloc(pool, <usize>poolCap * SEG_SIZE);
   }
   return poolUsed++;
@@ -220,7 +228,7 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
   }
   // 13. state update
   let nextseq = seq + seglen;
-  if ((seglen > 0 || (flags & (SYN | FIN)) != 0) && fwd.segCount < MAX_UNACKED) {
+  if ((seglen > 0 || (flags & (SYN | FIN)) != 0) && fwd.segCount < MAX_UNACKED && poolHasRoom()) {
     if (flags & (SYN | FIN)) nextseq += 1;
     let i = segAlloc();
     let s = seg(i);

@@ -107,7 +107,7 @@ function newSeg(first: u32, len: u32, now: i64): u32 {
     poolFree = nextOf(i);
   } else {
     if (poolUsed == poolCap) {
-      poolCap *= 2;
+      poolCap = poolCap * 2 < POOL_LIMIT ? poolCap * 2 : POOL_LIMIT;
       pool = heap.realloc(pool, <usize>poolCap * SEG_SIZE);
     }
     i = poolUsed++;
@@ -180,7 +180,13 @@ let outOfOrder = false;
 
 // addseg(): adds the segment to the quadrant's list; returns how many of its bytes were there
 // already (retransmitted).
+// The runtime refuses one allocation over 1 GiB: the pool stops at 16 Mi segments, and past that a
+// segment is not remembered (addseg may take two, so two must be at hand).
+// @ts-ignore: decorator
+@inline const POOL_LIMIT: u32 = 16 << 20;
+
 function addseg(s: TcpSide, q: u32, first: u32, len: u32, now: i64): i32 {
+  if (poolUsed + 2 > POOL_LIMIT && (poolFree == NONE || nextOf(poolFree) == NONE)) return 0;
   let last = first + len - 1;
   let rexlen: i32 = 0;
   let split = false;
