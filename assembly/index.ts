@@ -23,7 +23,7 @@ export function begin(packets: bool, depth: u32): void {
   resetInput(); resetFrames(); resetPcapng(); resetFlows(); resetTcp(); resetFtp(); resetCounts(); resetLinks();
   setEmit(packets);
   drained();
-  clearWarnings();
+  resetWarnings();
 }
 
 export function inputPtr(): usize { return _inputPtr(); }
@@ -41,9 +41,8 @@ export function packetsLen(): u32 { return outLen; }
 export function warningsPtr(): usize { return warnBuf; }
 export function warningsLen(): u32 { return warnLen; }
 export function warningsDropped(): u32 { return warnDropped; }
-export function drain(): void { drained(); clearWarnings(); }
+export function drain(): void { drained(); resetWarnings(); }
 
-function clearWarnings(): void { resetWarnings(); }
 
 // Capture summary, 80 bytes:
 //  0 frames u32 | 4 format u32 | 8 wire bytes u64 | 16 captured bytes u64 | 24 first i64 | 32 last i64 |

@@ -2,9 +2,9 @@
 // made by the command in test/fixtures/README.md): per-packet tcp.analysis flags, tcp.stream,
 // per-stream packet and byte totals, and initial RTT.
 
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { readTsv as readCorpusTsv } from '../helpers/corpus.js';
 import { analyzeFile } from '../../src/core/node.js';
 import { readPacket, type PacketRecord } from '../../src/core/packets.js';
 import { Packet, ANALYSIS_FLAGS } from '../../src/core/layout.js';
@@ -55,18 +55,10 @@ export function oracleCases(dir = ORACLE_DIR): { tsv: string; capture: string }[
     .sort((a, b) => a.capture.localeCompare(b.capture));
 }
 
+/** tshark's rows; tunnelled packets carry several comma-joined values, of which the innermost is last. */
 function readTsv(path: string): Record<string, string>[] {
-  const raw = readFileSync(path);
-  const text = (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-  const lines = text.split('\n').filter((l) => l.length > 0);
-  const header = lines[0].split('\t');
-  return lines.slice(1).map((l) => {
-    const cells = l.split('\t');
-    const row: Record<string, string> = {};
-    // Tunnelled packets carry several comma-joined values; the innermost is last.
-    header.forEach((h, i) => { const v = cells[i] ?? ''; row[h] = v.includes(',') ? v.slice(v.lastIndexOf(',') + 1) : v; });
-    return row;
-  });
+  return readCorpusTsv(path).map((row) => Object.fromEntries(
+    Object.entries(row).map(([h, v]) => [h, v.includes(',') ? v.slice(v.lastIndexOf(',') + 1) : v])));
 }
 
 export async function compareCapture(tsv: string, capture: string): Promise<CaptureAgreement> {
