@@ -49,34 +49,46 @@ type FieldType = 'i64' | 'u64' | 'f64' | 'u32' | 'i32' | 'time';
 const SIZES: Record<FieldType, number> = { i64: 8, u64: 8, f64: 8, u32: 4, i32: 4, time: 8 };
 
 /** Offsets of an @unmanaged AssemblyScript class, from its fields in declaration order. */
-export interface Struct<K extends string> { size: number; fields: [K, FieldType, number][] }
+export interface Struct<K extends string> {
+  size: number;
+  fields: [K, FieldType, number][];
+  /** A view of one struct in memory: each field a getter that reads it when asked. */
+  view: new (v: DataView, p: number) => Record<K, number>;
+}
 
 function struct<K extends string>(fields: Record<K, FieldType>): Struct<K> {
   let at = 0;
   const out: [K, FieldType, number][] = [];
+  class View { constructor(readonly v: DataView, readonly p: number) {} }
   for (const [name, type] of Object.entries(fields) as [K, FieldType][]) {
     const size = SIZES[type];
     at = Math.ceil(at / size) * size;
     out.push([name, type, at]);
+    Object.defineProperty(View.prototype, name, { get: getter(type, at), enumerable: true });
     at += size;
   }
-  return { size: at, fields: out };
+  return { size: at, fields: out, view: View as unknown as Struct<K>['view'] };
 }
 
-/** Reads a struct into an object of numbers (64-bit values through Number). */
-export function readStruct<K extends string>(v: DataView, p: number, s: Struct<K>): Record<K, number> {
-  const o = {} as Record<K, number>;
-  for (const [name, type, at] of s.fields) {
-    switch (type) {
-      case 'i64': o[name] = Number(v.getBigInt64(p + at, true)); break;
-      case 'time': o[name] = seconds(v.getBigInt64(p + at, true)); break;
-      case 'u64': o[name] = Number(v.getBigUint64(p + at, true)); break;
-      case 'f64': o[name] = v.getFloat64(p + at, true); break;
-      case 'u32': o[name] = v.getUint32(p + at, true); break;
-      case 'i32': o[name] = v.getInt32(p + at, true); break;
-    }
+// 64-bit integers from their halves: the sum rounds once, to the double Number(bigint) would give,
+// without a BigInt per read.
+function getter(type: FieldType, at: number): (this: { v: DataView; p: number }) => number {
+  switch (type) {
+    case 'i64': return function () { return this.v.getInt32(this.p + at + 4, true) * 4294967296 + this.v.getUint32(this.p + at, true); };
+    case 'u64': return function () { return this.v.getUint32(this.p + at + 4, true) * 4294967296 + this.v.getUint32(this.p + at, true); };
+    case 'time': return function () { return seconds(this.v.getBigInt64(this.p + at, true)); };
+    case 'f64': return function () { return this.v.getFloat64(this.p + at, true); };
+    case 'u32': return function () { return this.v.getUint32(this.p + at, true); };
+    case 'i32': return function () { return this.v.getInt32(this.p + at, true); };
   }
-  return o;
+}
+
+/**
+ * A struct in memory, its fields read as they are asked for (64-bit values through Number). Read it
+ * before the core runs again: it sees the memory as it is then.
+ */
+export function readStruct<K extends string>(v: DataView, p: number, s: Struct<K>): Record<K, number> {
+  return new s.view(v, p);
 }
 
 /** A `time` field as nanoseconds, for exact differences. */
