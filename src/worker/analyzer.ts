@@ -4,7 +4,7 @@
 
 import { transfer } from 'comlink';
 import { instantiate } from '../core/wasm.js';
-import { Engine, NONE, type CaptureSummary, type FlowSummary, type Endpoint } from '../core/engine.js';
+import { Engine, type CaptureSummary, type FlowSummary, type Endpoint } from '../core/engine.js';
 import { feed, streamGunzip } from '../core/feed.js';
 import { blobChunks } from './blob-chunks.js';
 import { PacketIndex } from './packet-index.js';
@@ -134,6 +134,9 @@ export class Analyzer {
     report({ bytesRead: 0, packets: 0, flows: 0 }, false);
     let bytesRead = 0;
     await feed(engine, chunks, streamGunzip, (p) => { bytesRead = p.bytesRead; report(p, false); });
+    index.finish();
+    // what npm run bench:app reports of the worker's memory
+    performance.mark('seqack:packet-index', { detail: { packets: index.count, bytes: index.bytes, flowBytes: index.flowBytes } });
     const summary = engine.summary();
     report({ bytesRead, packets: summary.packets, flows: summary.flows }, true);
     return summary;
@@ -182,21 +185,12 @@ export class Analyzer {
     const packet = ix.packetsOf(flow);
     const n = packet.length;
     const clientIsB = this.#table ? (this.#table.refresh(), flow < this.#engine!.flowCount && this.#table.clientIsB(flow)) : false;
-    const pick = <T extends Uint32Array | Uint16Array | Uint8Array | Float64Array>(col: T): T => {
-      const out = new (col.constructor as new (n: number) => T)(n);
-      for (let k = 0; k < n; k++) out[k] = col[packet[k]];
-      return out;
-    };
-    const time = pick(ix.time);
-    const t0 = n ? time[0] : 0;
-    for (let k = 0; k < n; k++) time[k] -= t0;
-    const dir = pick(ix.dir);
-    if (clientIsB) for (let k = 0; k < n; k++) dir[k] ^= 1;
+    const { stateA, stateB, ...c } = ix.gather(packet);
+    const t0 = n ? c.time[0] : 0;
+    for (let k = 0; k < n; k++) c.time[k] -= t0;
+    if (clientIsB) for (let k = 0; k < n; k++) c.dir[k] ^= 1;
     const result: FlowPackets = {
-      count: n, packet, frame: pick(ix.frame), time, dir, flags: pick(ix.flags), seq: pick(ix.seq),
-      ack: pick(ix.ack), len: pick(ix.len), window: pick(ix.window), analysis: pick(ix.analysis),
-      wireLen: pick(ix.wireLen),
-      clientState: pick(clientIsB ? ix.stateB : ix.stateA), serverState: pick(clientIsB ? ix.stateA : ix.stateB),
+      count: n, packet, ...c, clientState: clientIsB ? stateB : stateA, serverState: clientIsB ? stateA : stateB,
     };
     const buffers = Object.values(result).filter((v) => ArrayBuffer.isView(v)).map((v) => (v as Uint8Array).buffer as ArrayBuffer);
     return transfer(result, buffers);
@@ -222,7 +216,7 @@ export class Analyzer {
     const ix = this.#index;
     const bytes = this.#packetBytes();
     if (!bytes || packet < 0 || packet >= ix.count) return new Uint8Array(0);
-    const data = await bytes.read(ix.offset[packet], ix.capLen[packet]);
+    const data = await bytes.read(ix.offset(packet), ix.capLen(packet));
     return transfer(data, [data.buffer as ArrayBuffer]);
   }
 
@@ -250,7 +244,7 @@ export class Analyzer {
     if (what === 'all') {
       packets = new Uint32Array(ix.count);
       let n = 0;
-      for (let i = 0; i < ix.count; i++) if (ix.flow[i] !== NONE) packets[n++] = i;
+      for (let i = 0; i < ix.count; i++) if (ix.inFlow(i)) packets[n++] = i;
       packets = packets.subarray(0, n);
     } else {
       const lists = Array.from(typeof what === 'number' ? [what] : this.#flowsIn(what), (f) => ix.packetsOf(f));

@@ -26,20 +26,20 @@ export async function cutCapture(index: PacketIndex, packets: Uint32Array, read:
   let micro = true, snap = SNAPLEN;
   for (let k = 0; k < n; k++) {
     const i = packets[k];
-    offsets[k] = index.offset[i];
-    lengths[k] = index.capLen[i];
-    snap = Math.max(snap, index.capLen[i]);
+    offsets[k] = index.offset(i);
+    lengths[k] = index.capLen(i);
+    snap = Math.max(snap, index.capLen(i));
     // `time` is seconds since the first packet, exact to the nanosecond for captures under 26 days
-    ns[k] = base + BigInt(Math.round(index.time[i] * 1e9));
+    ns[k] = base + BigInt(Math.round(index.time(i) * 1e9));
     if (ns[k] % 1000n !== 0n) micro = false;
-    if (!links.includes(index.linkType[i])) links.push(index.linkType[i]);
+    if (!links.includes(index.linkType(i))) links.push(index.linkType(i));
   }
   const data = await read(offsets, lengths);
   const parts: BlobPart[] = [];
   if (links.length <= 1) {
     parts.push(pcapHeader(links[0] ?? 1, snap, micro));
     for (let k = 0; k < n; k++) {
-      parts.push(pcapRecord(ns[k], micro, lengths[k], index.wireLen[packets[k]]), data[k]);
+      parts.push(pcapRecord(ns[k], micro, lengths[k], index.wireLen(packets[k])), data[k]);
     }
     return { blob: new Blob(parts, { type: 'application/vnd.tcpdump.pcap' }), format: 'pcap', packets: n };
   }
@@ -48,7 +48,7 @@ export async function cutCapture(index: PacketIndex, packets: Uint32Array, read:
   for (let k = 0; k < n; k++) {
     const i = packets[k];
     const pad = (4 - (lengths[k] & 3)) & 3;
-    const [head, tail] = enhancedPacket(links.indexOf(index.linkType[i]), ns[k], lengths[k], index.wireLen[i], pad);
+    const [head, tail] = enhancedPacket(links.indexOf(index.linkType(i)), ns[k], lengths[k], index.wireLen(i), pad);
     parts.push(head, data[k], tail);
   }
   return { blob: new Blob(parts, { type: 'application/octet-stream' }), format: 'pcapng', packets: n };

@@ -28,11 +28,11 @@ export function sackQuery(ix: PacketIndex, packet: Uint32Array, file: Blob, link
   const k: number[] = [];
   for (let i = 0; i < packet.length; i++) {
     const p = packet[i];
-    if (ix.flags[p] & 16 && ix.wireLen[p] - ix.len[p] >= 64) k.push(i);
+    if (ix.flags(p) & 16 && ix.wireLen(p) - ix.len(p) >= 64) k.push(i);
   }
   return {
-    file, k: Uint32Array.from(k), offset: Float64Array.from(k, (i) => ix.offset[packet[i]]),
-    capLen: Uint32Array.from(k, (i) => ix.capLen[packet[i]]), relAck: Uint32Array.from(k, (i) => ix.ack[packet[i]]),
+    file, k: Uint32Array.from(k), offset: Float64Array.from(k, (i) => ix.offset(packet[i])),
+    capLen: Uint32Array.from(k, (i) => ix.capLen(packet[i])), relAck: Uint32Array.from(k, (i) => ix.ack(packet[i])),
     linkTypes, expect,
   };
 }

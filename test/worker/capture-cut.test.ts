@@ -59,7 +59,7 @@ async function expectSamePackets(o: Opened, packets: Uint32Array, cutBytes: Uint
   for (let k = 0; k < packets.length; k++) {
     const a = o.records[packets[k]], b = again.records[k];
     expect([b.time, b.wireLen, b.capLen, b.seq, b.ack, b.tcpFlags]).toEqual([a.time, a.wireLen, a.capLen, a.seq, a.ack, a.tcpFlags]);
-    expect(await cutRead.read(again.index.offset[k], again.index.capLen[k])).toEqual(await origBytes.read(o.index.offset[packets[k]], o.index.capLen[packets[k]]));
+    expect(await cutRead.read(again.index.offset(k), again.index.capLen(k))).toEqual(await origBytes.read(o.index.offset(packets[k]), o.index.capLen(packets[k])));
   }
   return again;
 }

@@ -39,7 +39,7 @@ describe('SACK blocks of a flow', () => {
         const bySide = { client: new Set<number>(), server: new Set<number>() };
         const clientIsB = table.clientIsB(f);
         for (let i = 0; i < sacks.length; i += 3) {
-          bySide[(index.dir[packet[sacks[i]]] === 1) === clientIsB ? 'client' : 'server'].add(sacks[i]);
+          bySide[(index.dir(packet[sacks[i]]) === 1) === clientIsB ? 'client' : 'server'].add(sacks[i]);
           expect(sacks[i + 2]).toBeGreaterThan(sacks[i + 1]);
         }
         expect([bySide.client.size, bySide.server.size]).toEqual([flow.tcp.client.sackPackets, flow.tcp.server.sackPackets]);

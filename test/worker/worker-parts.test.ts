@@ -47,10 +47,10 @@ describe('packet index', () => {
       }
       const t0 = records[0].time;
       records.forEach((r, i) => {
-        expect(index.frame[i]).toBe(r.frame);
-        expect(index.offset[i]).toBe(r.dataOffset);
-        expect(index.time[i]).toBeCloseTo(r.time - t0, 6);
-        expect([index.seq[i], index.ack[i], index.len[i], index.flags[i], index.dir[i]]).toEqual([r.seq, r.ack, r.len, r.tcpFlags, r.dir]);
+        expect(index.frame(i)).toBe(r.frame);
+        expect(index.offset(i)).toBe(r.dataOffset);
+        expect(index.time(i)).toBeCloseTo(r.time - t0, 6);
+        expect([index.seq(i), index.ack(i), index.len(i), index.flags(i), index.dir(i)]).toEqual([r.seq, r.ack, r.len, r.tcpFlags, r.dir]);
       });
     }
   });
