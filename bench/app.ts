@@ -33,6 +33,8 @@ interface LoadResult {
   /** The same page reading the same file with Blob.slice + arrayBuffer only. */
   rawSeconds: number;
   rawMegabytesPerSecond: number;
+  /** The worker's packet index at the end of the load (its 'seqack:packet-index' mark), bytes a packet. */
+  indexBytesPerPacket: number;
   /** Main-thread tasks over 50 ms while loading (of the best run): the longest, how many, their sum. */
   longestTaskMs: number;
   longTasks: number;
@@ -130,11 +132,21 @@ async function rawRead(page: Page): Promise<number> {
   });
 }
 
+async function indexBytesPerPacket(page: Page): Promise<number> {
+  for (const w of page.workers()) {
+    const d = await w.evaluate(() => (performance.getEntriesByName('seqack:packet-index')[0] as PerformanceMark | undefined)?.detail);
+    if (d) return d.bytes / d.packets;
+  }
+  throw new Error('no seqack:packet-index mark in the page\'s workers');
+}
+
 async function benchLoad(browser: Browser, url: string, name: string, path: string, packets: number, flows: number, repeat: number, log: (s: string) => void): Promise<LoadResult> {
   const bytes = statSync(path).size;
   const runs: { seconds: number; tasks: ReturnType<typeof tasksBetween>; raw: number }[] = [];
+  let index = NaN;
   for (let i = 0; i < repeat; i++) {
     const r = await loadOnce(browser, url, path, flows);
+    index = await indexBytesPerPacket(r.page);
     const raw = Math.min(await rawRead(r.page), await rawRead(r.page));
     runs.push({ seconds: r.seconds, tasks: r.tasks, raw });
     await r.page.context().close();
@@ -143,7 +155,7 @@ async function benchLoad(browser: Browser, url: string, name: string, path: stri
   const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const raw = Math.min(...runs.map((r) => r.raw));
   return {
-    name, packets, bytes, flows, seconds: best.seconds, runs: runs.map((r) => r.seconds),
+    name, packets, bytes, flows, seconds: best.seconds, runs: runs.map((r) => r.seconds), indexBytesPerPacket: index,
     megabytesPerSecond: bytes / best.seconds / 1e6, rawSeconds: raw, rawMegabytesPerSecond: bytes / raw / 1e6,
     longestTaskMs: Math.max(...runs.map((r) => r.tasks.longest)), longTasks: best.tasks.count, longTaskMs: best.tasks.total,
   };
@@ -285,6 +297,7 @@ function table(loads: LoadResult[], flow: FlowResult): string {
     + `${flow.graphSeconds.toFixed(2)} s; a zoom step shows in ${flow.zoomMsMedian.toFixed(1)} ms (at worst ${flow.zoomMsMax.toFixed(1)} ms: `
     + `two frames), of which drawing takes ${flow.drawMsMedian.toFixed(1)} ms (at worst ${flow.drawMsMax.toFixed(1)} ms); `
     + `longest main-thread task ${flow.longestTaskMs.toFixed(0)} ms.`);
+  lines.push(`The worker's packet index: ${loads.map((r) => `${r.indexBytesPerPacket.toFixed(2)} bytes a packet (${r.name})`).join(', ')}.`);
   return lines.join('\n');
 }
 
