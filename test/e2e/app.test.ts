@@ -115,7 +115,15 @@ describe('the app', () => {
     await list.focus();
     await list.press('End');
     await expect.poll(async () => (await ladder(page)).at(-1)).toBe('[RST, ACK] Seq=1990 Ack=2673 Len=0');
-    expect(await page.locator('#flow-row-0 .c-problems').textContent()).toContain('1 retransmitted');
+    // Each problem is a badge, trouble in red; the cell's title lists them all, in the page's language.
+    const problems = page.locator('#flow-row-0 .c-problems');
+    expect(await problems.textContent()).toContain('1 retransmitted');
+    expect(await problems.locator('.badge.bad', { hasText: '1 retransmitted' }).count()).toBe(1);
+    expect(await problems.getAttribute('title')).toContain('1 retransmitted');
+    await page.getByTestId('language').selectOption('ko');
+    await expect.poll(() => problems.textContent()).toContain('재전송 1');
+    expect(await problems.getAttribute('title')).toContain('재전송 1');
+    await page.getByTestId('language').selectOption('en');
     expect((await ladder(page)).slice(-2)).toEqual(['[FIN, ACK] Seq=2673 Ack=1990 Len=0', '[RST, ACK] Seq=1990 Ack=2673 Len=0']);
     await screenshot(page, 'ladder-rst');
     expect(errors).toEqual([]);

@@ -4,6 +4,7 @@
 // drawing costs the same for ten packets or ten million.
 
 import type { FlowPackets } from '../../worker/analyzer.js';
+import { formatCount } from '../shared/format.js';
 
 const FIN = 1, SYN = 2, RST = 4, ACK = 16;
 const TWO32 = 4294967296;
@@ -350,7 +351,7 @@ export type AxisLabels = (ticks: number[]) => string[];
 export const seqLabels: AxisLabels = (t) => {
   if (!t.length) return [];
   const step = t.length > 1 ? t[1] - t[0] : 1, top = Math.max(...t.map(Math.abs));
-  if (far(top, step) && step < 1e3) return t.map((v) => Math.round(v).toLocaleString('en-US'));
+  if (far(top, step) && step < 1e3) return t.map(formatCount);
   const unit = step >= 1e9 ? 1e9 : step >= 1e6 || top >= 1e8 ? 1e6 : step >= 1e4 || top >= 1e5 ? 1e3 : 1;
   const name = unit === 1e9 ? ' G' : unit === 1e6 ? ' M' : unit === 1e3 ? ' k' : '';
   const d = Math.min(6, decimals(step, unit));

@@ -14,9 +14,9 @@ export interface Column {
   min: number;
   numeric?: boolean;
   sort?: SortColumn;
-  text: (r: FlowRow, lang: string) => string;
+  text: (r: FlowRow) => string;
   /** More detail on hover. */
-  title?: (r: FlowRow, lang: string) => string;
+  title?: (r: FlowRow) => string;
 }
 
 export const COLUMNS: Column[] = [
@@ -34,13 +34,13 @@ export const COLUMNS: Column[] = [
   { id: 'duration', label: 'col.duration', width: '100px', min: 100, numeric: true, sort: 'duration', text: (r) => formatDuration(r.duration) },
   {
     id: 'packets', label: 'col.packets', width: '96px', min: 96, numeric: true, sort: 'packets',
-    text: (r, l) => formatCount(r.packets.client + r.packets.server, l),
-    title: (r, l) => `${formatCount(r.packets.client, l)} → · ${formatCount(r.packets.server, l)} ←`,
+    text: (r) => formatCount(r.packets.client + r.packets.server),
+    title: (r) => `${formatCount(r.packets.client)} → · ${formatCount(r.packets.server)} ←`,
   },
   {
     id: 'bytes', label: 'col.bytes', width: '100px', min: 100, numeric: true, sort: 'bytes',
     text: (r) => formatBytes(r.bytes.client + r.bytes.server),
-    title: (r, l) => `${formatCount(r.bytes.client, l)} B → · ${formatCount(r.bytes.server, l)} B ←`,
+    title: (r) => `${formatCount(r.bytes.client)} B → · ${formatCount(r.bytes.server)} B ←`,
   },
   {
     id: 'state', label: 'col.state', width: '72px', min: 72,
