@@ -11,6 +11,7 @@ import { resetPcapng, sections } from "./capture/pcapng";
 import { resetFlows, arena, flowCount } from "./flow/table";
 import { resetTcp, tcpArena, tcpSize as _tcpSize } from "./analysis/tcp";
 import { resetFtp } from "./analysis/ftp";
+import { resetZeek, zeekDone } from "./analysis/zeek";
 import { FLOW_SIZE } from "./flow/flow";
 import { setEmit, outBuf, outLen, drained, PKT_SIZE } from "./flow/track";
 import { warnBuf, warnLen, warnDropped, warningText as text, resetWarnings } from "./util/warnings";
@@ -20,7 +21,7 @@ import { resetCounts, resetLinks, countsBuf, countsLen, linksBuf, linksLen } fro
 // `depth`: 0 read records only, 1 decode and track flows, 2 analyse TCP as well (the default).
 export function begin(packets: bool, depth: u32): void {
   setDepth(depth);
-  resetInput(); resetFrames(); resetPcapng(); resetFlows(); resetTcp(); resetFtp(); resetCounts(); resetLinks();
+  resetInput(); resetFrames(); resetPcapng(); resetFlows(); resetTcp(); resetZeek(); resetFtp(); resetCounts(); resetLinks();
   setEmit(packets);
   drained();
   resetWarnings();
@@ -72,6 +73,7 @@ export function flowsLen(): u32 { return flowCount; }
 export function flowSize(): u32 { return FLOW_SIZE; }
 export function tcpPtr(): usize { return tcpArena(); }
 export function tcpSize(): u32 { return _tcpSize(); }
+export function zeekDonePtr(): usize { return zeekDone(); }
 export function packetSize(): u32 { return PKT_SIZE; }
 export function countsPtr(): usize { return countsBuf; }
 export function countsLength(): u32 { return countsLen; }

@@ -14,6 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BUILT, OUT, ensureCapture, type Capture } from './captures.js';
 import { parseSize, type GenerateOptions } from './generate.js';
 import type { Depth, Measurement } from './measure.js';
@@ -199,7 +200,7 @@ function table(results: FileResult[], baselineRss: number): string {
   return lines.join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const log = (s: string) => console.error(s);
   const cpu = cpus();
@@ -223,11 +224,20 @@ function main(): void {
     repeat: o.repeat,
     toolRepeat: o.toolRepeat,
     baselineRss,
+    perTcpFlow: await perTcpFlow(),
     files: results,
   };
   writeFileSync(join(OUT, 'results.json'), JSON.stringify(report, null, 2) + '\n');
   console.log(table(results, baselineRss));
+  const { flow, tcp } = report.perTcpFlow;
+  console.log(`Core memory per TCP flow: ${flow + tcp} bytes (flow record ${flow}, TCP state ${tcp}), plus segments while unacknowledged.`);
   log(`written to ${join(OUT, 'results.json')}`);
 }
 
-main();
+/** What the core keeps per TCP flow whatever its traffic (src/core/layout.ts, as the core checks it). */
+async function perTcpFlow(): Promise<{ flow: number; tcp: number }> {
+  const layout = (await import(pathToFileURL(join(BUILT, '..', 'node', 'core', 'layout.js')).href)) as { Flow: { size: number }; TCP_SIZE: number };
+  return { flow: layout.Flow.size, tcp: layout.TCP_SIZE };
+}
+
+await main();

@@ -1,8 +1,9 @@
 import { ZEEK_SIZE } from "./zeek";
 
 // TCP state of one flow, kept beside the flow in its own arena (flow.tcp indexes it). The shared
-// part comes first, then one TcpSide per direction (A, then B), then Zeek's state (zeek.ts). All i64 fields lead so that the
-// layout has no padding; src/core/layout.ts mirrors it.
+// part comes first, then one TcpSide per direction (A, then B), then Zeek's state (zeek.ts). Wide
+// fields lead and every part is a multiple of 8 bytes, so that the layout has no padding and each
+// i64 stays aligned; src/core/layout.ts mirrors it. 136 + 2 × 360 + ZEEK_SIZE (224) = 1080 bytes.
 
 @unmanaged
 export class TcpFlow {
@@ -26,7 +27,6 @@ export class TcpFlow {
   counts0: u32; counts1: u32; counts2: u32; counts3: u32; counts4: u32; counts5: u32; counts6: u32;
   counts7: u32; counts8: u32; counts9: u32; counts10: u32; counts11: u32; counts12: u32; counts13: u32;
   counts14: u32;
-  pad0: u32; pad1: u32;
 }
 
 @unmanaged
@@ -54,19 +54,15 @@ export class TcpSide {
   dupacknum: i32;
   lastFlags: u32;        // analysis bits of this side's last packet
   winScale: i32;         // -1 unknown, -2 no scaling, else the shift
-  firstAck: u32;         // this side has not yet sent a non-SYN ACK
-  validBif: u32;
   segHead: u32;          // unacked segments, oldest first (pool index, NONE)
   segTail: u32;          // ... and the newest, where a segment joins
   segCount: u32;
-  segSorted: u32;        // every segment starts at or after the previous one's end
   sackBytes: u32;        // bytes in the SACK blocks of this side's latest SACK
   sackCount: u32;
   // what this side sent
   isn: u32;
   mss: i32;              // from its SYN; -1 absent
   wscale: i32;
-  options: u32;          // OPT_* below, from its SYN
   // tcptrace, 32-bit: counters, then the state they come from
   packets: u32;
   ackPackets: u32;
@@ -104,11 +100,21 @@ export class TcpSide {
   finCount: u32;
   rstFrame: u32;
   rstCount: u32;
-  state: u32;            // RFC 9293 state as the wire shows it (State)
-  transitions: u32;      // entries used in the transition list
-  // up to 8 transitions: frame u32 and state in the low byte of a u32
-  tf0: u32; ts0: u32; tf1: u32; ts1: u32; tf2: u32; ts2: u32; tf3: u32; ts3: u32;
-  tf4: u32; ts4: u32; tf5: u32; ts5: u32; tf6: u32; ts6: u32; tf7: u32; ts7: u32;
+  // RFC 9293 states entered, up to MAX_TRANSITIONS (tcp-states.ts): entry i's state + 1 in bits
+  // 4i..4i+3 (0: no entry i), the frame that caused it in tf<i>
+  states: u32;
+  tf0: u32; tf1: u32; tf2: u32; tf3: u32; tf4: u32; tf5: u32; tf6: u32; tf7: u32;
+  // flags, one byte each
+  firstAck: u8;          // this side has not yet sent a non-SYN ACK
+  validBif: u8;
+  segSorted: u8;         // every segment starts at or after the previous one's end
+  options: u8;           // OPT_* below, from its SYN
+
+  // The state as the wire shows it (State): the latest entry's, CLOSED before any.
+  get state(): u32 {
+    let w = this.states;
+    return w == 0 ? <u32>State.CLOSED : ((w >>> ((31 - clz(w)) & ~3)) & 15) - 1;
+  }
 }
 
 // @ts-ignore: decorator
@@ -134,17 +140,17 @@ export class TcpSide {
 
 // TcpSide.options
 // @ts-ignore: decorator
-@inline export const OPT_MSS: u32 = 1;
+@inline export const OPT_MSS: u8 = 1;
 // @ts-ignore: decorator
-@inline export const OPT_WSCALE: u32 = 2;
+@inline export const OPT_WSCALE: u8 = 2;
 // @ts-ignore: decorator
-@inline export const OPT_SACK_PERM: u32 = 4;
+@inline export const OPT_SACK_PERM: u8 = 4;
 // @ts-ignore: decorator
-@inline export const OPT_TIMESTAMPS: u32 = 8;
+@inline export const OPT_TIMESTAMPS: u8 = 8;
 // @ts-ignore: decorator
-@inline export const OPT_FAST_OPEN: u32 = 16;
+@inline export const OPT_FAST_OPEN: u8 = 16;
 // @ts-ignore: decorator
-@inline export const OPT_SYN_SEEN: u32 = 32;         // this side sent a SYN (options are from it)
+@inline export const OPT_SYN_SEEN: u8 = 32;         // this side sent a SYN (options are from it)
 
 // RFC 9293 §3.3.2 states
 export const enum State {

@@ -19,13 +19,16 @@ import { NONE } from "../flow/flow";
 // @ts-ignore: decorator
 @inline function ge(a: u32, b: u32): bool { return <i32>(a - b) >= 0; }
 
+// Records the side's new state with the frame that caused it; a full list keeps its last entry for
+// the latest state.
 function enter(s: TcpSide, state: State, frame: u32): void {
+  let w = s.states;
   if (s.state == <u32>state) return;
-  s.state = <u32>state;
-  let n = s.transitions < MAX_TRANSITIONS ? s.transitions++ : MAX_TRANSITIONS - 1; // keep the last
-  let p = changetype<usize>(s) + offsetof<TcpSide>("tf0") + <usize>(n << 3);
-  store<u32>(p, frame);
-  store<u32>(p, <u32>state, 4);
+  let n = w == 0 ? 0 : ((31 - clz(w)) >>> 2) + 1; // entries used
+  if (n == MAX_TRANSITIONS) n--;
+  let at = n << 2;
+  s.states = (w & ~(15 << at)) | ((<u32>state + 1) << at);
+  store<u32>(changetype<usize>(s) + offsetof<TcpSide>("tf0") + (<usize>n << 2), frame);
 }
 
 export function endpointStates(t: TcpFlow, d: u32, flags: u32, seq: u32, ack: u32, seglen: u32, now: i64, frame: u32): void {
@@ -37,14 +40,14 @@ export function endpointStates(t: TcpFlow, d: u32, flags: u32, seq: u32, ack: u3
     return;
   }
   // a flow first seen mid-stream: both sides were already talking
-  if (x.state == <u32>State.CLOSED && x.transitions == 0 && !(flags & SYN)) {
+  if (x.states == 0 && !(flags & SYN)) {
     enter(x, State.ESTABLISHED, frame);
-    if (y.transitions == 0) enter(y, State.ESTABLISHED, frame);
+    if (y.states == 0) enter(y, State.ESTABLISHED, frame);
   }
   if (flags & SYN) {
     if (!(flags & ACK)) {
       if (x.state == <u32>State.CLOSED) enter(x, State.SYN_SENT, frame);
-      if (y.state == <u32>State.CLOSED && y.transitions == 0) enter(y, State.LISTEN, frame);
+      if (y.states == 0) enter(y, State.LISTEN, frame);
     } else {
       if (x.state == <u32>State.CLOSED || x.state == <u32>State.LISTEN || x.state == <u32>State.SYN_SENT) enter(x, State.SYN_RECEIVED, frame);
       if (y.state == <u32>State.SYN_SENT) enter(y, State.ESTABLISHED, frame);

@@ -7,32 +7,29 @@ import * as pkt from "../packet";
 // TCP_Reassembler (src/analyzer/protocol/tcp/), as `zeek -C` runs it: checksums are not verified.
 // Checked against the conn.log baselines of zeek/zeek@a13de64 (test/analysis/zeek.test.ts).
 // Zeek also ends connections on timers and on SYNs after a close, where a Wireshark flow goes on:
-// the connections a flow held before its last one are kept as summaries (up to SLOT_COUNT).
+// the connections a flow held before its last one are kept as summaries (up to SLOT_COUNT), in a
+// pool shared by the flows that have any.
 // Kept in the last ZEEK_SIZE bytes of each flow's TCP record; the host reads it in src/core/zeek.ts
 // and derives conn_state there.
 //
 // Endpoints stay where they are (A: the sender of the flow's first packet, B: the other); which of
 // them Zeek calls the originator is a flag, flipped as Zeek flips its roles.
 
-// ZeekSide, one endpoint, 104 bytes (A at 0, B at 104). Relative sequence numbers count from the
+// ZeekSide, one endpoint, 72 bytes (A at 0, B at 72). Relative sequence numbers count from the
 // endpoint's start_seq, as Zeek's do.
 //
 //   0 finSeq u64      just past its FIN (FIN_seq)      8 delivered u64  reassembler: all below is
 //  16 trim u64        acked by the peer (trim_seq)                      delivered or given up as a gap
-//  24 pend0Lo u64  32 pend0Hi u64  40 pend1Lo u64  48 pend1Hi u64       data above a hole, lowest first
-//  56 startSeq u32 60 lastSeq u32  64 ackSeq u32   68 seqWraps u32  72 ackWraps u32
-//  76 histSyn u32  80 histFin u32  84 histRst u32  (low 32 bits of the relative seq of the last S/F/R)
-//  88 gaps u32     92 rexmits u32  96 zeroWindows u32               (counts behind G, T and W)
-// 100 state u8    101 prevState u8 102 bits u8 (SIDE_*)             103 pad u8
+//  24 startSeq u32 28 lastSeq u32  32 ackSeq u32   36 seqWraps u32  40 ackWraps u32
+//  44 histSyn u32  48 histFin u32  52 histRst u32  (low 32 bits of the relative seq of the last S/F/R)
+//  56 rexmits u32  60 zeroWindows u32               (counts behind T and W)
+//  64 extra u32 (its ZeekExtra in the extras pool + 1; 0: none yet, every field of it 0)
+//  68 state u8     69 prevState u8  70 bits u8 (SIDE_*)             71 pad u8
 @unmanaged
 class ZeekSide {
   finSeq: u64;
   delivered: u64;
   trim: u64;
-  pend0Lo: u64;
-  pend0Hi: u64;
-  pend1Lo: u64;
-  pend1Hi: u64;
   startSeq: u32;
   lastSeq: u32;
   ackSeq: u32;
@@ -41,22 +38,41 @@ class ZeekSide {
   histSyn: u32;
   histFin: u32;
   histRst: u32;
-  gaps: u32;
   rexmits: u32;
   zeroWindows: u32;
+  extra: u32;
   state: u8;
   prevState: u8;
   bits: u8;
   pad: u8;
+
+  // What only a side with data above a hole, or with gaps, needs: kept in its ZeekExtra, made on
+  // the first non-zero write.
+  get pend0Lo(): u64 { return this.extra ? load<u64>(extraAt(this)) : 0; }
+  set pend0Lo(v: u64) { if (v | this.extra) store<u64>(extraOf(this), v); }
+  get pend0Hi(): u64 { return this.extra ? load<u64>(extraAt(this), 8) : 0; }
+  set pend0Hi(v: u64) { if (v | this.extra) store<u64>(extraOf(this), v, 8); }
+  get pend1Lo(): u64 { return this.extra ? load<u64>(extraAt(this), 16) : 0; }
+  set pend1Lo(v: u64) { if (v | this.extra) store<u64>(extraOf(this), v, 16); }
+  get pend1Hi(): u64 { return this.extra ? load<u64>(extraAt(this), 24) : 0; }
+  set pend1Hi(v: u64) { if (v | this.extra) store<u64>(extraOf(this), v, 24); }
+  get gaps(): u32 { return this.extra ? load<u32>(extraAt(this), 32) : 0; }
+  set gaps(v: u32) { if (v | this.extra) store<u32>(extraOf(this), v, 32); }
 }
 
-// What conn.log shows of one Zeek connection, for the live one (at 208) and for each ended one in
-// a slot; 44 bytes, then the history:
+// ZeekExtra, 40 bytes in the extras pool:
+//   0 pend0Lo u64   8 pend0Hi u64   16 pend1Lo u64   24 pend1Hi u64   data above a hole, lowest first
+//  32 gaps u32 (count behind G)     36 pad
+// @ts-ignore: decorator
+@inline const EXTRA_SIZE: usize = 40;
+
+// An ended connection as conn.log shows it, 64 bytes with its history, SLOT_COUNT of them in a
+// flow's block of the ended-connection pool:
 //
 //   0 first i64 (ns)   8 last i64 (Zeek's last_time)   16 missed u64 (missed_bytes)
 //  24 sizeA u64        32 sizeB u64 (TCP_Endpoint::Size of sides A and B)
 //  40 stateA u8        41 stateB u8   42 roles u8 (1: the originator is B)   43 historyLen u8
-//  44 history, ASCII: LIVE_HISTORY bytes for the live connection, DONE_HISTORY in a slot
+//  44 history, ASCII, DONE_HISTORY bytes
 @unmanaged
 class ZeekSummary {
   first: i64;
@@ -70,46 +86,104 @@ class ZeekSummary {
   historyLen: u8;
 }
 
-// The live connection's working state, after its summary and history (at 296), 32 bytes:
+// The live connection (at 144), 48 bytes with its history; the host derives its sizes, states and
+// roles from the sides and ZeekLive, as retire() does for a slot:
+//
+//   0 first i64   8 last i64   16 missed u64   24 historyLen u8   25 history, ASCII, LIVE_HISTORY bytes
+@unmanaged
+class ZeekConn {
+  first: i64;
+  last: i64;
+  missed: u64;
+  historyLen: u8;
+}
+
+// The live connection's working state, after its history (at 192), 32 bytes:
 //
 //   0 attemptAt i64 (connection attempt timer; 0: none)   8 deleteAt i64 (delete timer; 0: none)
-//  16 histSeen u32 (Zeek's hist_seen: orig masks low, resp masks << 16)   20 bits u32 (CONN_*)
-//  24 slots u32 (ended connections kept)   28 dropped u32 (ended connections that found no slot)
+//  16 histSeen u32 (Zeek's hist_seen: orig masks low, resp masks << 16)
+//  20 bits u32 (CONN_*, and the count of ended connections kept << KEPT_SHIFT)
+//  24 done u32 (the flow's block in the ended-connection pool + 1; 0: none yet)
+//  28 dropped u32 (ended connections that found no slot)
 @unmanaged
 class ZeekLive {
   attemptAt: i64;
   deleteAt: i64;
   histSeen: u32;
   bits: u32;
-  slots: u32;
+  done: u32;
   dropped: u32;
 }
 
-// Layout: side A, side B, the live summary (88 with its history), ZeekLive (32), SLOT_COUNT slots (64).
+// Layout: side A, side B, the live connection (48 with its history), ZeekLive (32).
 // @ts-ignore: decorator
 @inline const SIDE_SIZE: usize = offsetof<ZeekSide>();
 // @ts-ignore: decorator
-@inline const SUMMARY: usize = 2 * SIDE_SIZE;
+@inline const CONN: usize = 2 * SIDE_SIZE;
 // @ts-ignore: decorator
-@inline const HISTORY_AT: usize = offsetof<ZeekSummary>();
+@inline const HISTORY_AT: usize = offsetof<ZeekConn>();
 // Zeek's histories are short: a handful of letters each way, S/H/F/R again only at a new seq, and
-// C/G/T/W on a log10 scale. Longer ones are cut here; an ended connection keeps fewer.
+// C/G/T/W on a log10 scale (the longest of Zeek's baselines has 12, of the test captures 14).
+// Longer ones are cut here; an ended connection keeps fewer.
 // @ts-ignore: decorator
-@inline const LIVE_HISTORY: u32 = 44;
+@inline const LIVE_HISTORY: u32 = 23;
+// @ts-ignore: decorator
+@inline const LIVE: usize = CONN + HISTORY_AT + <usize>LIVE_HISTORY;
+// @ts-ignore: decorator
+@inline const SLOT_HISTORY_AT: usize = offsetof<ZeekSummary>();
 // @ts-ignore: decorator
 @inline const DONE_HISTORY: u32 = 20;
 // @ts-ignore: decorator
-@inline const LIVE: usize = SUMMARY + HISTORY_AT + <usize>LIVE_HISTORY;
-// @ts-ignore: decorator
-@inline const SLOTS: usize = LIVE + offsetof<ZeekLive>();
-// @ts-ignore: decorator
-@inline const SLOT_SIZE: usize = HISTORY_AT + <usize>DONE_HISTORY;
+@inline const SLOT_SIZE: usize = SLOT_HISTORY_AT + <usize>DONE_HISTORY;
 // @ts-ignore: decorator
 @inline const SLOT_COUNT: u32 = 2;
-
-// 456 bytes; src/core/layout.ts ZEEK_SIZE mirrors it.
 // @ts-ignore: decorator
-@inline export const ZEEK_SIZE: u32 = <u32>(SLOTS + <usize>SLOT_COUNT * SLOT_SIZE);
+@inline const DONE_SIZE: usize = <usize>SLOT_COUNT * SLOT_SIZE;
+// @ts-ignore: decorator
+@inline const KEPT_SHIFT: u32 = 8;
+
+// 224 bytes; src/core/layout.ts ZEEK_SIZE mirrors it.
+// @ts-ignore: decorator
+@inline export const ZEEK_SIZE: u32 = <u32>(LIVE + offsetof<ZeekLive>());
+
+// The pools: ended connections (DONE_SIZE per flow with any) and extras (EXTRA_SIZE per side with
+// any). A flow takes at most one block and each side one extra, so that they stay far under the
+// runtime's 1 GiB per allocation at the TCP table's limit; nothing is freed until the next capture.
+let donePool: usize = 0;
+let doneCap: u32 = 0;
+let doneUsed: u32 = 0;
+let extraPool: usize = 0;
+let extraCap: u32 = 0;
+let extraUsed: u32 = 0;
+
+export function resetZeek(): void { doneUsed = 0; extraUsed = 0; }
+
+// The ended-connection pool, for the host (src/core/zeek.ts): it moves as it grows.
+export function zeekDone(): usize { return donePool; }
+
+function doneAlloc(): u32 {
+  if (doneUsed == doneCap) {
+    doneCap = doneCap == 0 ? 256 : doneCap * 2;
+    donePool = donePool == 0 ? heap.alloc(<usize>doneCap * DONE_SIZE) : heap.realloc(donePool, <usize>doneCap * DONE_SIZE);
+  }
+  return doneUsed++;
+}
+
+// @ts-ignore: decorator
+@inline function extraAt(e: ZeekSide): usize { return extraPool + <usize>(e.extra - 1) * EXTRA_SIZE; }
+
+// The side's ZeekExtra, made zeroed when it has none.
+function extraOf(e: ZeekSide): usize {
+  if (e.extra == 0) {
+    if (extraUsed == extraCap) {
+      extraCap = extraCap == 0 ? 256 : extraCap * 2;
+      extraPool = extraPool == 0 ? heap.alloc(<usize>extraCap * EXTRA_SIZE) : heap.realloc(extraPool, <usize>extraCap * EXTRA_SIZE);
+    }
+    e.extra = ++extraUsed;
+    memory.fill(extraAt(e), 0, EXTRA_SIZE);
+  }
+  return extraAt(e);
+}
 
 // Endpoint states, TCP_Endpoint.h EndpointState
 // @ts-ignore: decorator
@@ -204,7 +278,7 @@ class ZeekLive {
 // @ts-ignore: decorator
 @inline function side(z: usize, d: u32): ZeekSide { return changetype<ZeekSide>(z + <usize>d * SIDE_SIZE); }
 // @ts-ignore: decorator
-@inline function summary(z: usize): ZeekSummary { return changetype<ZeekSummary>(z + SUMMARY); }
+@inline function conn(z: usize): ZeekConn { return changetype<ZeekConn>(z + CONN); }
 // @ts-ignore: decorator
 @inline function live(z: usize): ZeekLive { return changetype<ZeekLive>(z + LIVE); }
 // @ts-ignore: decorator
@@ -249,7 +323,7 @@ export function zeekPacket(z: usize, fromA: bool): void {
     ep.zeroWindows++;
     if (power10(ep.zeroWindows)) addHistory(z, d, 0x57); // W
   }
-  if (!((ep.bits & SIDE_CLOSED) && (peer.bits & SIDE_CLOSED))) summary(z).last = now;
+  if (!((ep.bits & SIDE_CLOSED) && (peer.bits & SIDE_CLOSED))) conn(z).last = now;
 
   if (flags & FIN) {
     ep.bits |= SIDE_FIN;
@@ -286,7 +360,7 @@ export function zeekPacket(z: usize, fromA: bool): void {
 // Its sender is the originator, unless the connection starts without a pure SYN and the sender's
 // port is a likely server port (when both are, only a non-SYN packet towards the higher port flips).
 function start(z: usize, d: u32, flags: u32): void {
-  summary(z).first = pkt.time;
+  conn(z).first = pkt.time;
   setBits(z, bits(z) | CONN_STARTED | (d == 1 ? CONN_ORIG_IS_B : 0));
   // every reassembler starts at relative seq 1
   let a = side(z, 0), b = side(z, 1);
@@ -313,7 +387,7 @@ function expired(z: usize, now: i64): bool {
     if ((os == SYN_SENT || os == SYN_ACK_SENT) && side(z, o ^ 1).state == INACTIVE) return true;
   }
   // Session::InactivityTimer
-  return now - summary(z).last >= ((l.bits & LONG_IDLE) ? IDLE : HANDSHAKE_IDLE);
+  return now - conn(z).last >= ((l.bits & LONG_IDLE) ? IDLE : HANDSHAKE_IDLE);
 }
 
 // TCPSessionAdapter::IsReuse: a SYN (or a SYN+ACK while the originator is silent) after a close,
@@ -336,33 +410,44 @@ function reuse(z: usize, flags: u32, seq: u32): bool {
 // The live connection ended: its summary goes to a free slot, and everything else starts over.
 function retire(z: usize): void {
   let l = live(z);
-  let kept = l.slots, dropped = l.dropped;
+  let kept = (l.bits >>> KEPT_SHIFT) & 3, block = l.done, dropped = l.dropped;
+  let a = side(z, 0), b = side(z, 1);
   if (kept < SLOT_COUNT) {
-    let to = z + SLOTS + <usize>kept * SLOT_SIZE;
-    memory.copy(to, z + SUMMARY, HISTORY_AT);
-    let n = <u32>summary(z).historyLen;
+    if (block == 0) block = doneAlloc() + 1;
+    let s = changetype<ZeekSummary>(donePool + <usize>(block - 1) * DONE_SIZE + <usize>kept * SLOT_SIZE);
+    let c = conn(z);
+    s.first = c.first;
+    s.last = c.last;
+    s.missed = c.missed;
+    // the sides are as the last packet left them
+    s.sizeA = size(a, b);
+    s.sizeB = size(b, a);
+    s.stateA = a.state;
+    s.stateB = b.state;
+    s.roles = <u8>origSide(z);
+    let n = <u32>c.historyLen;
     if (n > DONE_HISTORY) n = DONE_HISTORY;
-    memory.copy(to + HISTORY_AT, z + SUMMARY + HISTORY_AT, n);
-    changetype<ZeekSummary>(to).historyLen = <u8>n;
+    memory.copy(changetype<usize>(s) + SLOT_HISTORY_AT, z + CONN + HISTORY_AT, n);
+    s.historyLen = <u8>n;
     kept++;
   } else {
     dropped++;
   }
-  memory.fill(z, 0, SLOTS);
-  l.slots = kept;
+  // the sides keep their extras, emptied
+  let xa = a.extra, xb = b.extra;
+  memory.fill(z, 0, ZEEK_SIZE);
+  a.extra = xa;
+  if (xa) memory.fill(extraAt(a), 0, EXTRA_SIZE);
+  b.extra = xb;
+  if (xb) memory.fill(extraAt(b), 0, EXTRA_SIZE);
+  l.bits = kept << KEPT_SHIFT;
+  l.done = block;
   l.dropped = dropped;
 }
 
-// What the summary shows after each packet: sizes, states and roles as they stand.
+// After each packet: leaving the handshake lengthens the idle timeout for good (SetInactivityTimeout).
 function settled(z: usize): void {
   let a = side(z, 0), b = side(z, 1);
-  let s = summary(z);
-  s.sizeA = size(a, b);
-  s.sizeB = size(b, a);
-  s.stateA = a.state;
-  s.stateB = b.state;
-  s.roles = <u8>origSide(z);
-  // SetInactivityTimeout: leaving the handshake lengthens the idle timeout for good
   if (a.state >= PARTIAL || b.state >= PARTIAL) setBits(z, bits(z) | LONG_IDLE);
 }
 
@@ -403,8 +488,8 @@ function synAckFirst(z: usize): void {
   let o = origSide(z);
   let orig = side(z, o), resp = side(z, o ^ 1);
   if (orig.state != SYN_ACK_SENT || resp.state != INACTIVE) return;
-  let s = summary(z);
-  let h = z + SUMMARY + HISTORY_AT;
+  let s = conn(z);
+  let h = z + CONN + HISTORY_AT;
   let n = <u32>s.historyLen < LIVE_HISTORY ? <u32>s.historyLen : LIVE_HISTORY - 1;
   for (let i = n; i > 0; i--) {
     let ch = load<u8>(h + <usize>(i - 1));
@@ -544,10 +629,10 @@ function addHistory(z: usize, d: u32, code: u8): void {
 }
 
 function appendHistory(z: usize, c: u8): void {
-  let s = summary(z);
+  let s = conn(z);
   let n = <u32>s.historyLen;
   if (n >= LIVE_HISTORY) return;
-  store<u8>(z + SUMMARY + HISTORY_AT + <usize>n, c);
+  store<u8>(z + CONN + HISTORY_AT + <usize>n, c);
   s.historyLen = <u8>(n + 1);
 }
 
@@ -638,7 +723,7 @@ function closed(z: usize, e: ZeekSide, d: u32): void {
   if (e.state == RESET || (peer.bits & SIDE_CLOSED) || peer.state == INACTIVE) {
     let l = live(z);
     l.attemptAt = 0;
-    l.deleteAt = summary(z).last + CLOSE_DELAY;
+    l.deleteAt = conn(z).last + CLOSE_DELAY;
   }
 }
 
@@ -687,7 +772,7 @@ function dataSent(e: ZeekSide, peer: ZeekSide, seq: u64, len: u64): void {
   let above: u64 = e.pend0Hi > e.pend0Lo ? (e.pend1Hi > e.pend1Lo ? e.pend1Hi : e.pend0Hi) - e.delivered : 0;
   let buffered = e.delivered - e.trim + (e.pend0Hi - e.pend0Lo) + (e.pend1Hi - e.pend1Lo);
   if ((noDataAcked(e) && above > MAX_ABOVE_HOLE) || buffered > MAX_UNACKED_DATA) {
-    e.pend0Lo = e.pend0Hi = e.pend1Lo = e.pend1Hi = 0;
+    if (e.extra) memory.fill(extraAt(e), 0, 32); // no pending ranges
     e.bits |= SIDE_SKIP;
   }
 }
@@ -767,7 +852,7 @@ function gap(z: usize, e: ZeekSide, d: u32, len: u64): void {
   if (!clean(e) || !clean(peer)) return;
   e.gaps++;
   if (power10(e.gaps)) addHistory(z, d, 0x47); // G
-  summary(z).missed += len;
+  conn(z).missed += len;
 }
 
 // @ts-ignore: decorator

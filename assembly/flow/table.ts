@@ -11,8 +11,8 @@ import * as pkt from "../packet";
 @inline const INITIAL_FLOWS: u32 = 1024;
 // One allocation of AssemblyScript's runtime holds at most 1 GiB (BLOCK_MAXSIZE, else it aborts), and
 // wasm32 memory ends at 4 GiB, where the copies a growing arena leaves behind count too. Flows (128
-// bytes) stop at 512 MiB; TCP connections (TCP_SIZE, about 1.2 KiB, an arena that doubles) stop at
-// the last doubling under 1 GiB.
+// bytes) stop at 512 MiB; TCP connections (TCP_SIZE, 1080 bytes, an arena that doubles) stop at
+// the last doubling under 1 GiB: 524,288 of them.
 // @ts-ignore: decorator
 @inline const MAX_FLOWS: u32 = 4 << 20;
 const MAX_TCP_FLOWS: u32 = 1 << (31 - clz<u32>(((1 << 30) - 64) / TCP_SIZE));

@@ -270,7 +270,8 @@ export class Engine {
       reusedPorts: (flags & FlowFlag.reused) !== 0,
     };
     if (tcpIndex !== NONE) {
-      summary.tcp = readTcp(v, this.#core.tcpPtr() + tcpIndex * TCP_SIZE, (flags & FlowFlag.clientIsB) !== 0, duration);
+      summary.tcp = readTcp(v, this.#core.tcpPtr() + tcpIndex * TCP_SIZE, (flags & FlowFlag.clientIsB) !== 0, duration,
+        this.#core.zeekDonePtr());
     }
     return summary;
   }

@@ -45,8 +45,8 @@ export const Count = { size: 16, kind: 0, value: 4, count: 8 } as const;
 export const NONE = 0xffffffff;
 
 /** `time`: an i64 of nanoseconds since the epoch, read as exact seconds. */
-type FieldType = 'i64' | 'u64' | 'f64' | 'u32' | 'i32' | 'time';
-const SIZES: Record<FieldType, number> = { i64: 8, u64: 8, f64: 8, u32: 4, i32: 4, time: 8 };
+type FieldType = 'i64' | 'u64' | 'f64' | 'u32' | 'i32' | 'u8' | 'time';
+const SIZES: Record<FieldType, number> = { i64: 8, u64: 8, f64: 8, u32: 4, i32: 4, u8: 1, time: 8 };
 
 /** Offsets of an @unmanaged AssemblyScript class, from its fields in declaration order. */
 export interface Struct<K extends string> {
@@ -80,6 +80,7 @@ function getter(type: FieldType, at: number): (this: { v: DataView; p: number })
     case 'f64': return function () { return this.v.getFloat64(this.p + at, true); };
     case 'u32': return function () { return this.v.getUint32(this.p + at, true); };
     case 'i32': return function () { return this.v.getInt32(this.p + at, true); };
+    case 'u8': return function () { return this.v.getUint8(this.p + at); };
   }
 }
 
@@ -97,7 +98,8 @@ export function nsOf<K extends string>(v: DataView, p: number, s: Struct<K>, nam
   return v.getBigInt64(p + f[2], true);
 }
 
-const u32 = 'u32' as const, i32 = 'i32' as const, i64 = 'i64' as const, u64 = 'u64' as const, time = 'time' as const;
+const u32 = 'u32' as const, i32 = 'i32' as const, u8 = 'u8' as const, i64 = 'i64' as const, u64 = 'u64' as const,
+  time = 'time' as const;
 
 /** assembly/analysis/tcp-flow.ts TcpFlow: the part of a TCP flow's state both sides share. */
 export const TcpFlow = struct({
@@ -106,7 +108,7 @@ export const TcpFlow = struct({
   rttSet: u32, flags: u32, closer: u32,
   counts0: u32, counts1: u32, counts2: u32, counts3: u32, counts4: u32, counts5: u32, counts6: u32,
   counts7: u32, counts8: u32, counts9: u32, counts10: u32, counts11: u32, counts12: u32, counts13: u32,
-  counts14: u32, pad0: u32, pad1: u32,
+  counts14: u32,
 });
 
 /** assembly/analysis/tcp-flow.ts TcpSide: one direction; side A's follows TcpFlow, then side B's. */
@@ -115,24 +117,34 @@ export const TcpSide = struct({
   dataBytes: u64, uniqueBytes: u64, rexmitBytes: u64, truncBytes: u64, winTot: u64, owinTot: u64,
   rttSum: 'f64', rttSum2: 'f64',
   nextseq: u32, maxseqtobeacked: u32, lastack: u32, window: u32, nextseqFrame: u32, lastnondupack: u32,
-  dupacknum: i32, lastFlags: u32, winScale: i32, firstAck: u32, validBif: u32, segHead: u32, segTail: u32,
-  segCount: u32, segSorted: u32,
+  dupacknum: i32, lastFlags: u32, winScale: i32, segHead: u32, segTail: u32, segCount: u32,
   sackBytes: u32, sackCount: u32,
-  isn: u32, mss: i32, wscale: i32, options: u32,
+  isn: u32, mss: i32, wscale: i32,
   packets: u32, ackPackets: u32, pureAcks: u32, dataPackets: u32, rexmitPackets: u32, oooPackets: u32,
   probePackets: u32, probeBytes: u32, zeroWindows: u32, winMax: u32, winMin: u32, winLast: u32, winScaled: u32,
   truncPackets: u32, rttCount: u32, rttMin: u32, rttMax: u32, rttLast: u32, rtt3whs: u32, dupAcks: u32,
   tripleDupAcks: u32, sackPackets: u32, dsackPackets: u32, counts: u32, ttFlags: u32, ttAck: u32, ttSyn: u32,
   ttFin: u32, latestSeq: u32, wraps: u32, quad0: u32, quad1: u32, quad2: u32, quad3: u32,
   finFrame: u32, finSeq: u32, finCount: u32, rstFrame: u32, rstCount: u32,
-  state: u32, transitions: u32,
-  tf0: u32, ts0: u32, tf1: u32, ts1: u32, tf2: u32, ts2: u32, tf3: u32, ts3: u32,
-  tf4: u32, ts4: u32, tf5: u32, ts5: u32, tf6: u32, ts6: u32, tf7: u32, ts7: u32,
+  states: u32, tf0: u32, tf1: u32, tf2: u32, tf3: u32, tf4: u32, tf5: u32, tf6: u32, tf7: u32,
+  firstAck: u8, validBif: u8, segSorted: u8, options: u8,
 });
+
+/** The RFC 9293 states a side entered, from TcpSide.states (nibble i: entry i's state + 1, 0 when
+ *  none) and tf0..tf7, oldest first. */
+export function transitions(side: Record<string, number>): { frame: number; state: number }[] {
+  const out: { frame: number; state: number }[] = [];
+  for (let i = 0; i < 8; i++) {
+    const s = (side.states >>> (4 * i)) & 15;
+    if (s === 0) break;
+    out.push({ frame: side[`tf${i}`], state: s - 1 });
+  }
+  return out;
+}
 
 /** Zeek's state of the connection follows the two sides (assembly/analysis/zeek.ts ZEEK_SIZE). */
 export const ZEEK_OFFSET = TcpFlow.size + 2 * TcpSide.size;
-export const ZEEK_SIZE = 456;
+export const ZEEK_SIZE = 224;
 export const TCP_SIZE = ZEEK_OFFSET + ZEEK_SIZE;
 
 /** TcpFlow.flags */

@@ -1,7 +1,8 @@
 // A TCP flow's story, from the core's TcpFlow and TcpSide records: handshake, each direction's
 // statistics (tcptrace's), teardown, endpoint states and Wireshark's analysis flag counts.
 
-import { TcpFlow, TcpSide, TcpFlag, TcpOption, TcptraceFlag, TCP_STATES, ANALYSIS_FLAGS, NONE, ZEEK_OFFSET, readStruct, nsOf, seconds } from './layout.js';
+import { TcpFlow, TcpSide, TcpFlag, TcpOption, TcptraceFlag, TCP_STATES, ANALYSIS_FLAGS, NONE, ZEEK_OFFSET, readStruct, nsOf, seconds,
+  transitions } from './layout.js';
 import { readZeek, type ZeekConn } from './zeek.js';
 
 export type AnalysisFlag = (typeof ANALYSIS_FLAGS)[number];
@@ -129,7 +130,8 @@ export interface TcpSummary {
 // Durations arrive as nanoseconds; absolute times arrive from layout.ts already in seconds.
 const ns = (v: number) => v / 1e9;
 
-export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: number): TcpSummary {
+/** The TCP record at `p`; `zeekDone`: the core's pool of ended Zeek connections (zeekDonePtr()). */
+export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: number, zeekDone: number): TcpSummary {
   const t = readStruct(v, p, TcpFlow) as Record<string, number>;
   const a = readStruct(v, p + TcpFlow.size, TcpSide) as Record<string, number>;
   const b = readStruct(v, p + TcpFlow.size + TcpSide.size, TcpSide) as Record<string, number>;
@@ -154,8 +156,8 @@ export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: nu
   const closer = t.closer === NONE ? null : sideName(t.closer);
   const teardownOutcome = firstRst && (fins.length < 2 || firstRst.rstFrame < fins[1].finFrame) ? 'reset'
     : fins.length === 2 ? 'fin' : fins.length === 1 ? 'half-closed' : 'open';
-  const timeWaitSide = [a, b].findIndex((x) => TCP_STATES[x.state] === 'TIME_WAIT');
-  const zeek = readZeek(v, p + ZEEK_OFFSET, clientIsB);
+  const timeWaitSide = [a, b].findIndex((x) => stateOf(x) === 'TIME_WAIT');
+  const zeek = readZeek(v, p + ZEEK_OFFSET, clientIsB, zeekDone);
   return {
     initialRtt: t.rttSet ? ns(t.firstRtt) : null,
     completeness: t.completeness,
@@ -187,9 +189,14 @@ export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: nu
   };
 }
 
+/** A side's state at the end: its latest transition's (the top nibble of TcpSide.states), CLOSED before any. */
+function stateOf(x: Record<string, number>): TcpState {
+  const w = x.states;
+  return TCP_STATES[w === 0 ? 0 : ((w >>> ((31 - Math.clz32(w)) & ~3)) & 15) - 1];
+}
+
 function direction(x: Record<string, number>, duration: number): TcpDirection {
-  const states: { frame: number; state: TcpState }[] = [];
-  for (let i = 0; i < x.transitions; i++) states.push({ frame: x[`tf${i}`], state: TCP_STATES[x[`ts${i}`]] });
+  const states = transitions(x).map(({ frame, state }) => ({ frame, state: TCP_STATES[state] }));
   const synSeen = (x.options & TcpOption.synSeen) !== 0;
   const n = x.rttCount;
   const us = (v: number) => v / 1e6;
@@ -235,7 +242,7 @@ function direction(x: Record<string, number>, duration: number): TcpDirection {
       timestamps: (x.options & TcpOption.timestamps) !== 0,
       fastOpen: (x.options & TcpOption.fastOpen) !== 0,
     } : null,
-    state: TCP_STATES[x.state],
+    state: stateOf(x),
     states,
     fin: x.finFrame !== NONE ? { frame: x.finFrame, time: x.finTime, count: x.finCount } : null,
     rst: x.rstFrame !== NONE ? { frame: x.rstFrame, time: x.rstTime, count: x.rstCount } : null,

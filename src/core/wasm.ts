@@ -20,6 +20,8 @@ export interface CoreExports {
   flowSize(): number;
   tcpPtr(): number;
   tcpSize(): number;
+  /** The pool of ended Zeek connections (assembly/analysis/zeek.ts); it moves as it grows. */
+  zeekDonePtr(): number;
   packetSize(): number;
   countsPtr(): number;
   countsLength(): number;

@@ -86,13 +86,15 @@ interface Seg {
   /** Seconds after the previous packet; 10 ms unless given. */
   after?: number;
   window?: number;
+  /** The client's port, 40000 unless given: a capture may hold several flows. */
+  port?: number;
 }
 
 const CLIENT = '10.0.0.1', SERVER = '10.0.0.2';
 const ISN = { c: 1000, s: 5_000_000 };
 const FLAG: Record<string, number> = { S: TcpFlag.SYN, A: TcpFlag.ACK, F: TcpFlag.FIN, R: TcpFlag.RST, P: TcpFlag.PSH };
 
-/** A pcap of one TCP conversation, client port 40000; the server's port is 80 unless given. */
+/** A pcap of TCP conversations, one unless the segments give ports; the server's port is 80 unless given. */
 function capture(segs: Seg[], serverPort = 80): Uint8Array {
   const w = new PcapWriter();
   const next = { c: 0, s: 0 };
@@ -105,7 +107,8 @@ function capture(segs: Seg[], serverPort = 80): Uint8Array {
     const seq = g.seq ?? next[g.from];
     const ack = flags & TcpFlag.ACK ? g.ack ?? next[other] : 0;
     next[g.from] = Math.max(next[g.from], seq + len + (flags & TcpFlag.SYN ? 1 : 0) + (flags & TcpFlag.FIN ? 1 : 0));
-    const [src, dst, sport, dport] = g.from === 'c' ? [CLIENT, SERVER, 40000, serverPort] : [SERVER, CLIENT, serverPort, 40000];
+    const port = g.port ?? 40000;
+    const [src, dst, sport, dport] = g.from === 'c' ? [CLIENT, SERVER, port, serverPort] : [SERVER, CLIENT, serverPort, port];
     const segment = tcp({ sport, dport, seq: ISN[g.from] + seq, ack: ack ? ISN[other] + ack : 0, flags, window: g.window ?? 8192 },
       payload(len));
     w.packet(t, ethernet(EtherType.IPV4, ipv4({ src, dst, proto: IpProto.TCP }, segment)));
@@ -251,5 +254,42 @@ describe('Zeek connections that end while the flow goes on', () => {
     expect(await zeekRows([...closed, { from: 's', flags: 'A', after: 4 }])).toEqual(['SF ShAFfa']);
     // the late ACK alone: from port 80 with no SYN, so Zeek makes its receiver the originator
     expect(await zeekRows([...closed, { from: 's', flags: 'A', after: 6 }])).toEqual(['SF ShAFf', 'OTH ^a']);
+  });
+
+  // The core keeps a flow's ended connections in a pool shared by the flows that have any.
+  test('past two ended connections, the oldest two are kept and the rest counted', async () => {
+    const attempt: Seg[] = [{ from: 'c', flags: 'S', seq: 0, after: 3 }, { from: 's', flags: 'RA' }];
+    const { zeek } = await flowOf([...attempt, ...attempt, ...attempt, ...attempt]);
+    expect([...zeek.earlier, zeek].map((c) => `${c.connState} ${c.history}`)).toEqual(['REJ Sr', 'REJ Sr', 'REJ Sr']);
+    expect(zeek.omitted).toBe(1);
+    expect(zeek.earlier[1].first - zeek.earlier[0].first).toBeCloseTo(3.01, 6);
+  });
+
+  test('ended connections of many flows, each read back with its own flow', async () => {
+    const segs: Seg[] = [];
+    for (let i = 0; i < 600; i++) {
+      const port = 20000 + i, len = 1 + (i % 50);
+      segs.push({ from: 'c', flags: 'S', seq: 0, port }, { from: 's', flags: 'RA', seq: 0, ack: 1, port },
+        { from: 'c', flags: 'S', seq: 0, after: 3, port }, { from: 's', flags: 'SA', seq: 0, ack: 1, port },
+        { from: 'c', flags: 'A', seq: 1, ack: 1, port }, { from: 'c', flags: 'PA', seq: 1, ack: 1, len, port });
+    }
+    const flows = (await analyzeBytes(capture(segs))).flows();
+    expect(flows).toHaveLength(600);
+    flows.forEach((f, i) => {
+      const z = f.tcp!.zeek!;
+      expect(z.earlier.map((c) => `${c.connState} ${c.history}`)).toEqual(['REJ Sr']);
+      expect(z.earlier[0].first).toBeCloseTo(f.first, 6);
+      expect(z).toMatchObject({ connState: 'S1', history: 'ShAD', origBytes: 1 + (i % 50), omitted: 0 });
+    });
+  });
+
+  test('a connection ends with data above a hole: the next one starts with nothing pending', async () => {
+    const { zeek } = await flowOf([
+      ...handshake, { from: 'c', flags: 'PA', len: 100 }, { from: 'c', flags: 'PA', len: 100, seq: 201 },
+      // the same SYN 5 minutes later: a new Zeek connection, numbered as the first
+      { from: 'c', flags: 'S', seq: 0, after: 301 }, { from: 's', flags: 'SA', seq: 0, ack: 1 }, { from: 'c', flags: 'A', seq: 1, ack: 1 },
+      { from: 'c', flags: 'PA', len: 100, seq: 1, ack: 1 }, { from: 's', flags: 'A', seq: 1, ack: 401 },
+    ]);
+    expect([...zeek.earlier, zeek].map((c) => `${c.connState} ${c.history} ${c.missedBytes}`)).toEqual(['S1 ShAD 0', 'S1 ShADaG 300']);
   });
 });
