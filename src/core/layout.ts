@@ -1,12 +1,21 @@
 // Byte layouts of what the wasm core writes, mirrored from assembly/. The core reports its record
 // sizes, and the engine refuses to run when they differ from these.
 
-/** Nanoseconds to seconds, as the double nearest the exact decimal. */
+const NS_EXACT = 2n ** 53n;
+
+/**
+ * Nanoseconds to seconds, as the double nearest the exact decimal. Below 2^53 ns (104 days) both
+ * operands of ns / 1e9 are exact and the division rounds once. Above, the whole seconds (over 2^23)
+ * are exact and their ulp is coarse enough that adding the rounded fraction cannot land on the wrong
+ * side of a halfway point: 1e9 = 2^9 * 1953125 keeps any fraction of nanoseconds at least 2^9/1e9 of
+ * an ulp from one, far beyond the fraction's own rounding error.
+ */
 export function seconds(ns: bigint): number {
+  if (ns < NS_EXACT && ns > -NS_EXACT) return Number(ns) / 1e9;
   const neg = ns < 0n;
   const a = neg ? -ns : ns;
-  const s = `${a / 1_000_000_000n}.${(a % 1_000_000_000n).toString().padStart(9, '0')}`;
-  return neg ? -Number(s) : Number(s);
+  const v = Number(a / 1_000_000_000n) + Number(a % 1_000_000_000n) / 1e9;
+  return neg ? -v : v;
 }
 
 /** Capture summary (assembly/index.ts summary()). */
