@@ -3,10 +3,11 @@
 
 import { stat } from 'node:fs/promises';
 import { analyzeFile } from '../core/node.js';
-import { formatTable, formatWarning, formatCsv, type Report } from '../core/report.js';
+import { tableLines, csvLines, formatWarning, type Report } from '../core/report.js';
 import { readPacket, packetJson } from '../core/packets.js';
 import { Packet } from '../core/layout.js';
-import { formatZeekLog } from '../core/zeek-log.js';
+import { zeekLines } from '../core/zeek-log.js';
+import type { Engine } from '../core/engine.js';
 
 const USAGE = `usage: seqack [--json [--packets] | --csv | --zeek] FILE
 
@@ -50,14 +51,19 @@ async function main(argv: string[]): Promise<number> {
     ? { onPackets: (v) => { records.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice()); } }
     : {});
   const capture = { file, ...engine.summary() };
-  const report: Report = { capture, flows: engine.flows() };
   const warnings = capture.warnings;
   const nothing = capture.packets === 0 && warnings.length > 0;
   if (nothing) process.stderr.write(`seqack: ${file}: ${warnings[0].message}\n`);
-  if (output === 'json') await writeJson(report, packets ? records : null, (i) => engine.clientIsB(i));
+  // Flows are summarised one at a time as they are written: a capture of millions of flows would
+  // not fit in one string, nor its summaries in the heap.
+  const out = new Stdout();
+  if (output === 'json') await writeJson(out, engine, capture, packets ? records : null);
   else if (!nothing) {
-    process.stdout.write(output === 'csv' ? formatCsv(report.flows) : output === 'zeek' ? formatZeekLog(report.flows) : formatTable(report));
+    const lines = output === 'csv' ? csvLines(engine.eachFlow()) : output === 'zeek' ? zeekLines(engine.eachFlow())
+      : tableLines(capture, () => engine.eachFlow());
+    for (const line of lines) await out.add(line + '\n');
   }
+  await out.flush();
   if (nothing) return 2;
   for (const w of warnings) process.stderr.write(`seqack: ${file}: ${formatWarning(w)}\n`);
   const total = Object.values(capture.warningCounts).reduce((s, n) => s + n, 0);
@@ -65,27 +71,37 @@ async function main(argv: string[]): Promise<number> {
   return total > 0 ? 1 : 0;
 }
 
-/** Writes the document in pieces, so that a million packets do not become one string. */
-async function writeJson(report: Report, records: Uint8Array[] | null, clientIsB: (flow: number) => boolean): Promise<void> {
-  const head = JSON.stringify(report);
-  if (!records) { await write(head + '\n'); return; }
-  await write(head.slice(0, -1) + ',"packets":[');
-  const flows = report.flows;
-  let buf = '';
+/** Writes the document in pieces, so that a million flows or packets do not become one string. */
+async function writeJson(out: Stdout, engine: Engine, capture: Report['capture'], records: Uint8Array[] | null): Promise<void> {
+  await out.add(`{"capture":${JSON.stringify(capture)},"flows":[`);
+  let i = 0;
+  for (const f of engine.eachFlow()) await out.add((i++ ? ',' : '') + JSON.stringify(f));
+  if (!records) { await out.add(']}\n'); return; }
+  await out.add('],"packets":[');
+  const flowKey = (flow: number) => engine.flowKey(flow);
   let first = true;
   for (const chunk of records) {
     const v = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    for (let i = 0; i < chunk.byteLength / Packet.size; i++) {
-      buf += (first ? '\n' : ',\n') + JSON.stringify(packetJson(readPacket(v, i), flows, clientIsB));
+    for (let k = 0; k < chunk.byteLength / Packet.size; k++) {
+      await out.add((first ? '\n' : ',\n') + JSON.stringify(packetJson(readPacket(v, k), flowKey)));
       first = false;
-      if (buf.length > 1 << 20) { await write(buf); buf = ''; }
     }
   }
-  await write(buf + '\n]}\n');
+  await out.add('\n]}\n');
 }
 
-function write(s: string): Promise<void> {
-  return new Promise((resolve) => { if (process.stdout.write(s)) resolve(); else process.stdout.once('drain', resolve); });
+/** Standard output through a buffer of about a megabyte, waiting for the pipe when it is full. */
+class Stdout {
+  #buf = '';
+  async add(s: string): Promise<void> {
+    this.#buf += s;
+    if (this.#buf.length > 1 << 20) await this.flush();
+  }
+  flush(): Promise<void> {
+    const s = this.#buf;
+    this.#buf = '';
+    return new Promise((resolve) => { if (process.stdout.write(s)) resolve(); else process.stdout.once('drain', resolve); });
+  }
 }
 
 // Piped into `head`: stop quietly when the reader goes away.

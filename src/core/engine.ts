@@ -281,11 +281,23 @@ export class Engine {
     return (this.#view().getUint16(this.#core.flowsPtr() + i * Flow.size + Flow.flags, true) & FlowFlag.clientIsB) !== 0;
   }
 
+  /** What a packet line needs of its flow, read in place: no summary is made. */
+  flowKey(i: number): { proto: string; stream: number; clientIsB: boolean } {
+    const v = this.#view(), p = this.#core.flowsPtr() + i * Flow.size;
+    return {
+      proto: protoName(v.getUint8(p + Flow.proto)),
+      stream: v.getUint32(p + Flow.stream, true),
+      clientIsB: (v.getUint16(p + Flow.flags, true) & FlowFlag.clientIsB) !== 0,
+    };
+  }
+
   flows(): FlowSummary[] {
-    const n = this.flowCount;
-    const out = new Array<FlowSummary>(n);
-    for (let i = 0; i < n; i++) out[i] = this.flow(i);
-    return out;
+    return [...this.eachFlow()];
+  }
+
+  /** The flows one at a time, each made when it is reached: a million need not be held at once. */
+  *eachFlow(): Generator<FlowSummary> {
+    for (let i = 0; i < this.flowCount; i++) yield this.flow(i);
   }
 }
 

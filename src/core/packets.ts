@@ -111,14 +111,14 @@ export interface PacketJson {
 }
 
 /** A packet as the JSON document lists it, given the flows it belongs to. */
-export function packetJson(r: PacketRecord, flows: FlowSummary[], clientIsB: (flow: number) => boolean): PacketJson {
-  const f = r.flow >= 0 ? flows[r.flow] : null;
+export function packetJson(r: PacketRecord, flowKey: (flow: number) => { proto: string; stream: number; clientIsB: boolean }): PacketJson {
+  const f = r.flow >= 0 ? flowKey(r.flow) : null;
   const j: PacketJson = {
     frame: r.frame,
     time: r.time,
     proto: f ? f.proto : 'other',
     stream: f ? f.stream : null,
-    dir: f ? ((r.dir === 1) === clientIsB(r.flow) ? 'client' : 'server') : null,
+    dir: f ? ((r.dir === 1) === f.clientIsB ? 'client' : 'server') : null,
     flags: r.proto === 6 ? tcpFlagNames(r.tcpFlags) : [],
     seq: r.seq,
     ack: r.ack,

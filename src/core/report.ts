@@ -31,32 +31,38 @@ export function formatEndpoint(e: { ip: string; port: number }, proto: string): 
 }
 
 export function formatTable(report: Report): string {
-  const { capture: c, flows } = report;
-  const lines: string[] = [];
+  return [...tableLines(report.capture, () => report.flows)].join('\n') + '\n';
+}
+
+/** The table a line at a time; `flows` is read twice, for the column widths and then the rows. */
+export function* tableLines(c: Report['capture'], flows: () => Iterable<FlowSummary>): Generator<string> {
   const kind = [c.format, c.byteOrder, c.timeResolution, c.compression && `${c.compression}-compressed`].filter(Boolean).join(', ');
-  lines.push(`${c.file ?? 'capture'}: ${kind}`);
+  yield `${c.file ?? 'capture'}: ${kind}`;
   const span = c.first !== null && c.last !== null
     ? `, ${formatTime(c.first)} to ${formatTime(c.last)} (${(c.last - c.first).toFixed(6)} s)` : '';
-  lines.push(`${c.packets} packets, ${c.bytes} bytes${span}`);
-  if (c.linkTypes.length) lines.push(`link types: ${c.linkTypes.map((l) => `${l.name} (${l.packets})`).join(', ')}`);
-  if (c.truncatedPackets) lines.push(`${c.truncatedPackets} packets captured shorter than on the wire`);
-  if (c.undecoded.length) lines.push(`not decoded: ${c.undecoded.map((u) => `${u.what}: ${u.packets}`).join(', ')}`);
-  lines.push('');
-  if (flows.length) {
-    const cw = Math.max(6, ...flows.map((f) => formatEndpoint(f.client, f.proto).length));
-    const sw = Math.max(6, ...flows.map((f) => formatEndpoint(f.server, f.proto).length));
-    lines.push(`${pad('stream', 6)}  ${padEnd('proto', 6)}  ${padEnd('client', cw)}     ${padEnd('server', sw)}  ${pad('start', 11)}  ${pad('duration', 11)}  ${pad('packets >', 9)}  ${pad('< packets', 9)}  ${pad('bytes >', 10)}  ${pad('< bytes', 10)}`);
-    const t0 = c.first ?? 0;
-    for (const f of flows) {
-      lines.push(`${pad(f.stream, 6)}  ${padEnd(f.proto, 6)}  ${padEnd(formatEndpoint(f.client, f.proto), cw)}  ${f.midstream ? '?>' : '->'}  ${padEnd(formatEndpoint(f.server, f.proto), sw)}  ${pad((f.first - t0).toFixed(6), 11)}  ${pad(f.duration.toFixed(6), 11)}  ${pad(f.packets.client, 9)}  ${pad(f.packets.server, 9)}  ${pad(f.bytes.client, 10)}  ${pad(f.bytes.server, 10)}`);
-    }
-    lines.push('');
-  }
+  yield `${c.packets} packets, ${c.bytes} bytes${span}`;
+  if (c.linkTypes.length) yield `link types: ${c.linkTypes.map((l) => `${l.name} (${l.packets})`).join(', ')}`;
+  if (c.truncatedPackets) yield `${c.truncatedPackets} packets captured shorter than on the wire`;
+  if (c.undecoded.length) yield `not decoded: ${c.undecoded.map((u) => `${u.what}: ${u.packets}`).join(', ')}`;
+  yield '';
+  let cw = 6, sw = 6, count = 0;
   const byProto = new Map<string, number>();
-  for (const f of flows) byProto.set(f.proto, (byProto.get(f.proto) ?? 0) + 1);
+  for (const f of flows()) {
+    cw = Math.max(cw, formatEndpoint(f.client, f.proto).length);
+    sw = Math.max(sw, formatEndpoint(f.server, f.proto).length);
+    byProto.set(f.proto, (byProto.get(f.proto) ?? 0) + 1);
+    count++;
+  }
+  if (count) {
+    yield `${pad('stream', 6)}  ${padEnd('proto', 6)}  ${padEnd('client', cw)}     ${padEnd('server', sw)}  ${pad('start', 11)}  ${pad('duration', 11)}  ${pad('packets >', 9)}  ${pad('< packets', 9)}  ${pad('bytes >', 10)}  ${pad('< bytes', 10)}`;
+    const t0 = c.first ?? 0;
+    for (const f of flows()) {
+      yield `${pad(f.stream, 6)}  ${padEnd(f.proto, 6)}  ${padEnd(formatEndpoint(f.client, f.proto), cw)}  ${f.midstream ? '?>' : '->'}  ${padEnd(formatEndpoint(f.server, f.proto), sw)}  ${pad((f.first - t0).toFixed(6), 11)}  ${pad(f.duration.toFixed(6), 11)}  ${pad(f.packets.client, 9)}  ${pad(f.packets.server, 9)}  ${pad(f.bytes.client, 10)}  ${pad(f.bytes.server, 10)}`;
+    }
+    yield '';
+  }
   const protos = [...byProto].map(([p, n]) => `${n} ${p}`).join(', ');
-  lines.push(`totals: ${flows.length} flows${protos ? ` (${protos})` : ''}; ${c.packets} packets; ${formatBytes(c.bytes)}`);
-  return lines.join('\n') + '\n';
+  yield `totals: ${count} flows${protos ? ` (${protos})` : ''}; ${c.packets} packets; ${formatBytes(c.bytes)}`;
 }
 
 export function formatWarning(w: { packet: number; offset: number; code: string; message: string }): string {
@@ -76,17 +82,21 @@ function csvCell(v: unknown): string {
 }
 
 /** One row per flow, with a header row. */
-export function formatCsv(flows: FlowSummary[]): string {
-  const rows = [CSV_COLUMNS.join(',')];
+export function formatCsv(flows: Iterable<FlowSummary>): string {
+  return [...csvLines(flows)].join('\n') + '\n';
+}
+
+/** The CSV a line at a time. */
+export function* csvLines(flows: Iterable<FlowSummary>): Generator<string> {
+  yield CSV_COLUMNS.join(',');
   for (const f of flows) {
     const t = f.tcp;
-    rows.push([
+    yield [
       f.stream, f.proto, f.client.ip, f.client.port, f.server.ip, f.server.port, f.first, f.last, f.duration,
       f.packets.client, f.packets.server, f.bytes.client, f.bytes.server, f.midstream, t?.connState, t?.history,
       t?.initialRtt, t?.completeness, t?.handshake.outcome, t?.teardown.outcome, t?.analysis.retransmission,
       t?.analysis.lost_segment, t?.analysis.duplicate_ack, t?.analysis.zero_window,
       t ? (t.client.rst?.count ?? 0) + (t.server.rst?.count ?? 0) : undefined,
-    ].map(csvCell).join(','));
+    ].map(csvCell).join(',');
   }
-  return rows.join('\n') + '\n';
 }

@@ -8,28 +8,32 @@ const FIELDS = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p',
   'orig_bytes', 'resp_bytes', 'conn_state', 'local_orig', 'local_resp', 'missed_bytes', 'history', 'orig_pkts',
   'orig_ip_bytes', 'resp_pkts', 'resp_ip_bytes', 'tunnel_parents'];
 
-export function formatZeekLog(flows: FlowSummary[]): string {
-  const lines = ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tconn',
+export function formatZeekLog(flows: Iterable<FlowSummary>): string {
+  return [...zeekLines(flows)].join('\n') + '\n';
+}
+
+/** The log a line at a time. */
+export function* zeekLines(flows: Iterable<FlowSummary>): Generator<string> {
+  yield* ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tconn',
     `#fields\t${FIELDS.join('\t')}`];
   for (const f of flows) {
     const proto = f.proto === 'icmpv6' ? 'icmp' : f.proto;
     const uid = `S${f.proto}${f.stream}`;
     const z = f.tcp?.zeek ?? null;
     if (!z) {
-      lines.push([
+      yield [
         f.first.toFixed(6), uid, f.client.ip, f.client.port, f.server.ip, f.server.port, proto, '-', f.duration.toFixed(6),
         f.payload.client, f.payload.server, '-', '-', '-', 0, '-', f.packets.client, f.bytes.client, f.packets.server,
         f.bytes.server, '-',
-      ].join('\t'));
+      ].join('\t');
       continue;
     }
     const conns = [...z.earlier, z];
-    conns.forEach((c, i) => {
+    for (let i = 0; i < conns.length; i++) {
       const last = i === conns.length - 1;
-      lines.push(row(f, c, last ? uid : `${uid}-${i + 1}`, proto, conns.length === 1).join('\t'));
-    });
+      yield row(f, conns[i], last ? uid : `${uid}-${i + 1}`, proto, conns.length === 1).join('\t');
+    }
   }
-  return lines.join('\n') + '\n';
 }
 
 // One Zeek connection. Zeek sets duration and the byte counts only when the duration is above 0;
