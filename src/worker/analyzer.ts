@@ -17,6 +17,7 @@ import { cutCapture, type CutCapture } from './capture-cut.js';
 import { formatCsv, type Report } from '../core/report.js';
 import { formatZeekLog } from '../core/zeek-log.js';
 import { protoName } from '../core/names.js';
+import { buildSeries, type Scales, type Side, type TsgSeries } from '../app/flow/tsg.js';
 
 export type { ViewInfo, ViewSpec, SortColumn, FilterProblem } from './flow-view.js';
 export type { CutCapture } from './capture-cut.js';
@@ -181,19 +182,30 @@ export class Analyzer {
 
   /** All packets of a flow, as columns (transferred, not copied). */
   flowPackets(flow: number): FlowPackets {
+    const result = this.#columns(flow, this.#index.packetsOf(flow));
+    return transfer(result, buffersOf(result));
+  }
+
+  /**
+   * The time-sequence graph's series (app/flow/tsg.ts) of a flow's first `count` packets, those the
+   * page holds, built here: on the page's thread a million packets would hold it up for over 100 ms.
+   * Transferred. `sacks` are the flow's SACK blocks as flowSacks gave them.
+   */
+  flowSeries(flow: number, count: number, side: Side, scales: Scales, sacks: Float64Array | null): TsgSeries {
+    const series = buildSeries(this.#columns(flow, this.#index.packetsOf(flow).subarray(0, count)), side, scales, sacks);
+    return transfer(series, buffersOf(series));
+  }
+
+  /** Columns of a flow's packets `packet`: times from its first packet, directions from its client. */
+  #columns(flow: number, packet: Uint32Array): FlowPackets {
     const ix = this.#index;
-    const packet = ix.packetsOf(flow);
     const n = packet.length;
     const clientIsB = this.#table ? (this.#table.refresh(), flow < this.#engine!.flowCount && this.#table.clientIsB(flow)) : false;
     const { stateA, stateB, ...c } = ix.gather(packet);
     const t0 = n ? c.time[0] : 0;
     for (let k = 0; k < n; k++) c.time[k] -= t0;
     if (clientIsB) for (let k = 0; k < n; k++) c.dir[k] ^= 1;
-    const result: FlowPackets = {
-      count: n, packet, ...c, clientState: clientIsB ? stateB : stateA, serverState: clientIsB ? stateA : stateB,
-    };
-    const buffers = Object.values(result).filter((v) => ArrayBuffer.isView(v)).map((v) => (v as Uint8Array).buffer as ArrayBuffer);
-    return transfer(result, buffers);
+    return { count: n, packet, ...c, clientState: clientIsB ? stateB : stateA, serverState: clientIsB ? stateA : stateB };
   }
 
   /**
@@ -279,6 +291,17 @@ export class Analyzer {
     const v = this.#view;
     return Uint32Array.from({ length: v.rows }, (_, pos) => v.flowAt(pos)).sort();
   }
+}
+
+/** The buffers under an object's typed arrays, nested objects' too, each once: what transfer() moves. */
+function buffersOf(o: object): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const visit = (v: unknown): void => {
+    if (ArrayBuffer.isView(v)) out.add(v.buffer as ArrayBuffer);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(o);
+  return [...out];
 }
 
 /** What the page sees of the worker. */

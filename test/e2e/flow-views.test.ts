@@ -35,6 +35,12 @@ async function openFlowOf(path: string, row = 0, options?: Parameters<typeof app
   return { page, errors, flows: await flowsOf(path) };
 }
 
+/** Shows one side's data in the graph and waits for its series, which the worker builds. */
+async function showSide(page: Page, side: 0 | 1): Promise<void> {
+  await page.getByTestId(`tsg-side-${side}`).click();
+  await page.locator('[data-testid="tsg"][aria-busy="false"]').waitFor();
+}
+
 async function openGraph(page: Page): Promise<void> {
   await page.getByTestId('tab-tsg').click();
   await page.getByTestId('tsg-canvas').waitFor();
@@ -86,8 +92,8 @@ describe('the flow views', () => {
     await screenshot(page, 'tsg-client');
 
     // The server's data: 5007 bytes in four segments.
-    await page.getByTestId('tsg-side-1').click();
-    await expect.poll(() => page.getByTestId('tsg').locator('.legend').textContent()).toContain('segments (6)');
+    await showSide(page, 1);
+    expect(await page.getByTestId('tsg').locator('.legend').textContent()).toContain('segments (6)');
     const before = await pixels(page);
     const home = await viewOf(page);
     expect(await page.getByTestId('tsg-reset').isDisabled()).toBe(true);
@@ -124,7 +130,7 @@ describe('the flow views', () => {
     await page.getByTestId('tsg-reset').click();
 
     // A click on the SYN picks it: the packet tab shows frame 1.
-    await page.getByTestId('tsg-side-0').click();
+    await showSide(page, 0);
     const [t0, t1, y0, y1] = (await viewOf(page))!.split(' ').map(Number);
     const x = 70 + ((0 - t0) / (t1 - t0)) * (box.width - 84), y = 10 + ((y1 - 0.5) / (y1 - y0)) * (box.height - 32);
     await page.mouse.click(box.x + x, box.y + y);
@@ -271,7 +277,7 @@ describe('the flow views', () => {
   it('looks right in the dark and in Korean', async () => {
     const { page, errors } = await openFlowOf(HTTP_GET, 0, { colorScheme: 'dark' });
     await openGraph(page);
-    await page.getByTestId('tsg-side-1').click();
+    await showSide(page, 1);
     await page.getByTestId('packet-list').locator('#packet-row-0').click();
     await page.getByTestId('packet-detail').waitFor();
     await page.getByTestId('packet-detail').locator('[data-field="tcp.options.mss"]').hover();

@@ -119,6 +119,8 @@ async function serveRemote() {
 const rowCount = async (page: Page) => Number(await page.getByTestId('flow-table').getAttribute('aria-rowcount'));
 const flowTitle = (page: Page) => page.getByTestId('flow-panel').locator('h2').textContent();
 const hashOf = (page: Page) => new URL(page.url()).hash;
+/** The time-sequence graph has its series (built by the worker) and the view it sets. */
+const graphShown = (page: Page) => page.locator('[data-testid="tsg"][aria-busy="false"]').waitFor();
 
 async function applyFilter(page: Page, text: string, rows: number) {
   await page.getByTestId('filter').fill(text);
@@ -354,6 +356,7 @@ describe('links to a view', () => {
     // the time-sequence graph, zoomed in on its time axis
     await page.getByTestId('tab-tsg').click();
     await expect.poll(() => hashOf(page)).toContain('&view=tsg');
+    await graphShown(page);
     const canvas = page.getByTestId('tsg-canvas');
     const box = (await canvas.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -376,6 +379,7 @@ describe('links to a view', () => {
     expect(await again.page.getByTestId('filter').inputValue()).toBe('tcp');
     expect(await rowCount(again.page)).toBe(tcp.length);
     expect(await again.page.getByTestId('tab-tsg').getAttribute('aria-selected')).toBe('true');
+    await graphShown(again.page);
     const restored = (await again.page.getByTestId('tsg-canvas').getAttribute('data-view'))!.split(' ').map(Number);
     expect(restored[0]).toBeCloseTo(zoomed[0], 6);
     expect(restored[1]).toBeCloseTo(zoomed[1], 6);
@@ -541,7 +545,7 @@ describe('exports', () => {
 
     // the graph in view is what is saved: the time-sequence graph's canvas
     await page.getByTestId('tab-tsg').click();
-    await page.getByTestId('tsg-canvas').waitFor();
+    await graphShown(page);
     const graph = await downloadFrom(page, 'flow-export', 'flow-png');
     expect(graph.download.suggestedFilename()).toBe('get-time-sequence-tcp-0.png');
     expect(graph.bytes.subarray(1, 4).toString()).toBe('PNG');

@@ -1,7 +1,8 @@
 // The time-sequence graph's data (Stevens' and tcptrace's): for one sending side of a TCP flow, its
 // segments as sequence ranges over time, and the receiver's cumulative ACK and window edge. Built
-// once from the flow's packet columns; each frame is then folded to pixel columns by `decimate`, so
-// drawing costs the same for ten packets or ten million.
+// once from the flow's packet columns, in the worker (a million packets take longer than a frame);
+// each frame is then folded to pixel columns by `decimate`, so drawing costs the same for ten
+// packets or ten million.
 
 import type { FlowPackets } from '../../worker/analyzer.js';
 import { formatCount } from '../shared/format.js';
@@ -17,6 +18,10 @@ export const isBad = (analysis: number): boolean => (analysis & ~NOT_BAD) !== 0;
 
 export type Side = 0 | 1;
 
+/** The window scale shifts the client and the server announced on their SYNs (null: not announced);
+ *  null as a whole when the handshake was not seen. */
+export type Scales = [number | null, number | null] | null;
+
 export interface TsgSeries {
   /** The sender: 0 the client, 1 the server. */
   side: Side;
@@ -28,6 +33,8 @@ export interface TsgSeries {
   segHi: Float64Array;
   /** 1 retransmission or other bad-TCP flag, 2 SYN, 4 FIN, 8 RST. */
   segKind: Uint8Array;
+  /** Segments with the bad-TCP flag. */
+  bad: number;
   /** The receiver's ACKs: packet positions, times, cumulative ACK and the right edge of its window. */
   ackPk: Uint32Array;
   ackTime: Float64Array;
@@ -117,7 +124,7 @@ class Unwrap {
  * never for a SYN's own window. `sacks` are the flow's SACK blocks as the worker reads them: triplets
  * [k, left, right], relative as the Acks are.
  */
-export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, number | null] | null, sacks: Float64Array | null = null): TsgSeries {
+export function buildSeries(p: FlowPackets, side: Side, scales: Scales, sacks: Float64Array | null = null): TsgSeries {
   let nSeg = 0, nAck = 0;
   for (let k = 0; k < p.count; k++) {
     if (p.dir[k] === side) { if (p.len[k] > 0 || p.flags[k] & (SYN | FIN | RST)) nSeg++; }
@@ -135,7 +142,7 @@ export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, 
   const sackTime = new Float64Array(nSack), sackLo = new Float64Array(nSack), sackHi = new Float64Array(nSack);
   let si = 0, sn = 0;
   const seqs = new Unwrap(), acks = new Unwrap();
-  let i = 0, j = 0, yMin = Infinity, yMax = -Infinity, sorted = true, last = -Infinity;
+  let i = 0, j = 0, bad = 0, yMin = Infinity, yMax = -Infinity, sorted = true, last = -Infinity;
   for (let k = 0; k < p.count; k++) {
     const t = p.time[k], f = p.flags[k];
     if (t < last) sorted = false;
@@ -146,6 +153,7 @@ export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, 
       const hi = lo + p.len[k] + (f & SYN ? 1 : 0) + (f & FIN ? 1 : 0);
       seg[i] = k; segTime[i] = t; segLo[i] = lo; segHi[i] = hi;
       segKind[i] = (isBad(p.analysis[k]) ? KIND_BAD : 0) | (f & SYN ? KIND_SYN : 0) | (f & FIN ? KIND_FIN : 0) | (f & RST ? KIND_RST : 0);
+      bad += segKind[i] & KIND_BAD;
       if (lo < yMin) yMin = lo;
       if (hi > yMax) yMax = hi;
       i++;
@@ -168,7 +176,7 @@ export function buildSeries(p: FlowPackets, side: Side, scales: [number | null, 
   if (yMax === yMin) yMax = yMin + 1;
   const tMax = p.count ? Math.max(p.time[p.count - 1], 1e-6) : 1;
   const series = {
-    side, seg, segTime, segLo, segHi, segKind, ackPk, ackTime, ackAt, winAt,
+    side, seg, segTime, segLo, segHi, segKind, bad, ackPk, ackTime, ackAt, winAt,
     sackTime: sackTime.subarray(0, sn), sackLo: sackLo.subarray(0, sn), sackHi: sackHi.subarray(0, sn),
     scale, tMax, yMin, yMax, sorted,
   };
