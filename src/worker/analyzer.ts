@@ -17,7 +17,7 @@ import { cutCapture, type CutCapture } from './capture-cut.js';
 import { formatCsv, type Report } from '../core/report.js';
 import { formatZeekLog } from '../core/zeek-log.js';
 import { protoName } from '../core/names.js';
-import { buildSeries, type Scales, type Side, type TsgSeries } from '../app/flow/tsg.js';
+import { buildSeries, type Scales, type Side, type TsgSeries } from './flow-series.js';
 
 export type { ViewInfo, ViewSpec, SortColumn, FilterProblem } from './flow-view.js';
 export type { CutCapture } from './capture-cut.js';
@@ -187,7 +187,7 @@ export class Analyzer {
   }
 
   /**
-   * The time-sequence graph's series (app/flow/tsg.ts) of a flow's first `count` packets, those the
+   * The time-sequence graph's series (flow-series.ts) of a flow's first `count` packets, those the
    * page holds, built here: on the page's thread a million packets would hold it up for over 100 ms.
    * Transferred. `sacks` are the flow's SACK blocks as flowSacks gave them.
    */

@@ -4,7 +4,8 @@
 
 import { describe, it, expect } from 'vitest';
 import type { FlowPackets } from '../../src/worker/analyzer.js';
-import { buildSeries, decimate, allocColumns, ticks, seqLabels, timeLabels, KIND_BAD, KIND_SYN } from '../../src/app/flow/tsg.js';
+import { decimate, allocColumns, ticks, seqLabels, timeLabels } from '../../src/app/flow/tsg.js';
+import { buildSeries, KIND_BAD, KIND_SYN } from '../../src/worker/flow-series.js';
 import { stateBands } from '../../src/app/flow/states.js';
 
 const SYN = 2, ACK = 16, FIN = 1;
