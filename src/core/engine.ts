@@ -108,22 +108,39 @@ export class Engine {
   }
 
   write(chunk: Uint8Array): void {
-    const core = this.#core;
-    this.#bytesIn += chunk.length;
     let at = 0;
     while (at < chunk.length) {
-      const space = core.inputSpace();
-      if (space === 0) { // stopped at damage: the rest is counted, not read
-        core.push(chunk.length - at);
+      const into = this.inputWindow();
+      if (!into) { // stopped at damage: the rest is counted, not read
+        this.skipped(chunk.length - at);
         break;
       }
-      const n = Math.min(space, chunk.length - at);
-      new Uint8Array(core.memory.buffer, core.inputPtr(), n).set(chunk.subarray(at, at + n));
+      const n = Math.min(into.length, chunk.length - at);
+      into.set(chunk.subarray(at, at + n));
       at += n;
-      let more = core.push(n);
-      this.#drain();
-      while (more) { more = core.push(0); this.#drain(); }
+      this.pushed(n);
     }
+  }
+
+  /** The free part of the core's input window, to read into in place; null once damage stopped it. */
+  inputWindow(): Uint8Array | null {
+    const space = this.#core.inputSpace();
+    return space === 0 ? null : new Uint8Array(this.#core.memory.buffer, this.#core.inputPtr(), space);
+  }
+
+  /** Parses `n` bytes just written at the start of inputWindow(). */
+  pushed(n: number): void {
+    const core = this.#core;
+    this.#bytesIn += n;
+    let more = core.push(n);
+    this.#drain();
+    while (more) { more = core.push(0); this.#drain(); }
+  }
+
+  /** Counts `n` bytes after the damage that stopped the reader, unread. */
+  skipped(n: number): void {
+    this.#bytesIn += n;
+    for (let left = n; left > 0; left -= 0x40000000) this.#core.push(Math.min(left, 0x40000000));
   }
 
   end(): void {

@@ -1,7 +1,7 @@
 // The core in Node: read the wasm from the package, stream files from disk, gunzip with zlib.
 
-import { readFile } from 'node:fs/promises';
-import { createReadStream, existsSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { createReadStream, existsSync, fstatSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
@@ -63,15 +63,54 @@ export async function analyzeFile(
   options: {
     onPackets?: (records: DataView, count: number) => void;
     onProgress?: (p: FeedProgress) => void;
+    /** Read through a stream in chunks of this size, rather than straight into the core. */
     chunkSize?: number;
     depth?: 'read' | 'flows' | 'full';
   } = {},
 ): Promise<Engine> {
   const engine = await createEngine();
   engine.begin({ onPackets: options.onPackets, depth: options.depth });
-  const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? READ_CHUNK });
-  await feed(engine, stream as AsyncIterable<Uint8Array>, zlibGunzip, options.onProgress);
+  const file = await open(path, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await file.read(magic, 0, 2, 0);
+    if (options.chunkSize || (bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b)) {
+      const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? READ_CHUNK });
+      await feed(engine, stream as AsyncIterable<Uint8Array>, zlibGunzip, options.onProgress);
+    } else {
+      await readInPlace(engine, file.fd, options.onProgress);
+    }
+  } finally {
+    await file.close();
+  }
   return engine;
+}
+
+/**
+ * Reads a file straight into the core's input window: no buffer of its own to allocate, fill and
+ * copy, which on full-size packets took a third of the time. Yields to the event loop now and then.
+ */
+async function readInPlace(engine: Engine, fd: number, onProgress?: (p: FeedProgress) => void): Promise<void> {
+  const size = fstatSync(fd).size;
+  let at = 0;
+  try {
+    for (let reads = 1; ; reads++) {
+      const into = engine.inputWindow();
+      if (!into) { engine.skipped(Math.max(0, size - at)); break; } // damage: the rest is counted, not read
+      const n = readSync(fd, into, 0, into.length, at);
+      if (n === 0) break;
+      at += n;
+      engine.pushed(n);
+      if (reads % 64 === 0) {
+        onProgress?.({ bytesRead: at, packets: engine.packetsSoFar(), flows: engine.flowCount });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  } catch (e) {
+    engine.hostWarning('read_error', `reading the file failed: ${(e as Error).message}; everything before is kept`, engine.bytesIn);
+  }
+  engine.end();
+  onProgress?.({ bytesRead: at, packets: engine.packetsSoFar(), flows: engine.flowCount });
 }
 
 /** Analyses bytes already in memory, cut into chunks of `chunkSize` (tests use 1, 7, 4096...); zlib unless told. */
