@@ -7,7 +7,7 @@ import { instantiate } from '../core/wasm.js';
 import { Engine, type CaptureSummary, type FlowSummary, type Endpoint } from '../core/engine.js';
 import { feed, streamGunzip } from '../core/feed.js';
 import { blobChunks } from './blob-chunks.js';
-import { PacketIndex } from './packet-index.js';
+import { PacketIndex, type PacketColumns } from './packet-index.js';
 import { PacketBytes } from './packet-bytes.js';
 import { readSacks, sackQuery } from './flow-sacks.js';
 import { FlowTable } from './flow-table.js';
@@ -53,22 +53,14 @@ export interface FlowRow extends FlowSummary {
 }
 
 /** A flow's packets, as columns; direction is from the client's point of view. */
-export interface FlowPackets {
+export interface FlowPackets extends Omit<PacketColumns, 'stateA' | 'stateB'> {
   count: number;
   /** Capture-wide packet indexes, for packetBytes(). */
   packet: Uint32Array;
-  frame: Uint32Array;
   /** Seconds since the flow's first packet. */
   time: Float64Array;
   /** 0: client to server, 1: server to client. */
   dir: Uint8Array;
-  flags: Uint16Array;
-  seq: Uint32Array;
-  ack: Uint32Array;
-  len: Uint32Array;
-  window: Uint32Array;
-  analysis: Uint32Array;
-  wireLen: Uint32Array;
   /** RFC 9293 state of the client and of the server after each packet (core/layout.ts TCP_STATES). */
   clientState: Uint8Array;
   serverState: Uint8Array;
