@@ -3,7 +3,7 @@
 
 import { stat } from 'node:fs/promises';
 import { analyzeFile } from '../core/node.js';
-import { tableLines, csvLines, formatWarning, type Report } from '../core/report.js';
+import { tableLines, csvLines, jsonPieces, formatWarning, type Report } from '../core/report.js';
 import { readPacket, packetJson } from '../core/packets.js';
 import { Packet } from '../core/layout.js';
 import { zeekLines } from '../core/zeek-log.js';
@@ -73,11 +73,9 @@ async function main(argv: string[]): Promise<number> {
 
 /** Writes the document in pieces, so that a million flows or packets do not become one string. */
 async function writeJson(out: Stdout, engine: Engine, capture: Report['capture'], records: Uint8Array[] | null): Promise<void> {
-  await out.add(`{"capture":${JSON.stringify(capture)},"flows":[`);
-  let i = 0;
-  for (const f of engine.eachFlow()) await out.add((i++ ? ',' : '') + JSON.stringify(f));
-  if (!records) { await out.add(']}\n'); return; }
-  await out.add('],"packets":[');
+  for (const piece of jsonPieces(capture, engine.eachFlow())) await out.add(piece);
+  if (!records) { await out.add('}\n'); return; }
+  await out.add(',"packets":[');
   const flowKey = (flow: number) => engine.flowKey(flow);
   let first = true;
   for (const chunk of records) {

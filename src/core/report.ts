@@ -30,11 +30,7 @@ export function formatEndpoint(e: { ip: string; port: number }, proto: string): 
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
-export function formatTable(report: Report): string {
-  return [...tableLines(report.capture, () => report.flows)].join('\n') + '\n';
-}
-
-/** The table a line at a time; `flows` is read twice, for the column widths and then the rows. */
+/** The table for people, a line at a time; `flows` is read twice, for the column widths and then the rows. */
 export function* tableLines(c: Report['capture'], flows: () => Iterable<FlowSummary>): Generator<string> {
   const kind = [c.format, c.byteOrder, c.timeResolution, c.compression && `${c.compression}-compressed`].filter(Boolean).join(', ');
   yield `${c.file ?? 'capture'}: ${kind}`;
@@ -65,6 +61,18 @@ export function* tableLines(c: Report['capture'], flows: () => Iterable<FlowSumm
   yield `totals: ${count} flows${protos ? ` (${protos})` : ''}; ${c.packets} packets; ${formatBytes(c.bytes)}`;
 }
 
+/**
+ * The JSON document of a capture and its flows, in pieces (each flow one), up to the flows' closing
+ * bracket: the caller adds what follows and the final brace. The pieces joined are JSON.stringify of
+ * {capture, flows}, without its last character.
+ */
+export function* jsonPieces(capture: Report['capture'], flows: Iterable<FlowSummary>): Generator<string> {
+  yield `{"capture":${JSON.stringify(capture)},"flows":[`;
+  let n = 0;
+  for (const f of flows) yield (n++ ? ',' : '') + JSON.stringify(f);
+  yield ']';
+}
+
 export function formatWarning(w: { packet: number; offset: number; code: string; message: string }): string {
   const where = w.packet ? `packet ${w.packet} at offset ${w.offset}` : `offset ${w.offset}`;
   return `${where}: ${w.message} [${w.code}]`;
@@ -81,12 +89,7 @@ function csvCell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** One row per flow, with a header row. */
-export function formatCsv(flows: Iterable<FlowSummary>): string {
-  return [...csvLines(flows)].join('\n') + '\n';
-}
-
-/** The CSV a line at a time. */
+/** The CSV, a line at a time: a header row, then one row per flow. */
 export function* csvLines(flows: Iterable<FlowSummary>): Generator<string> {
   yield CSV_COLUMNS.join(',');
   for (const f of flows) {

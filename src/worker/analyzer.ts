@@ -14,8 +14,8 @@ import { FlowTable } from './flow-table.js';
 import { FlowView, type ViewInfo, type ViewSpec } from './flow-view.js';
 import { StreamFile, pulled } from './stream-file.js';
 import { cutCapture, type CutCapture } from './capture-cut.js';
-import { formatCsv, type Report } from '../core/report.js';
-import { formatZeekLog } from '../core/zeek-log.js';
+import { csvLines, jsonPieces } from '../core/report.js';
+import { zeekLines } from '../core/zeek-log.js';
 import { protoName } from '../core/names.js';
 import { buildSeries, type Scales, type Side, type TsgSeries } from './flow-series.js';
 
@@ -234,11 +234,20 @@ export class Analyzer {
   exportFlows(format: FlowFormat, scope: ExportScope, file: string): Blob {
     const engine = this.#engine;
     if (!engine) return new Blob([]);
-    const flows = Array.from(this.#flowsIn(scope), (i) => engine.flow(i));
-    if (format === 'csv') return new Blob([formatCsv(flows)], { type: 'text/csv' });
-    if (format === 'zeek') return new Blob([formatZeekLog(flows)], { type: 'text/tab-separated-values' });
-    const report: Report = { capture: { file, ...engine.summary() }, flows };
-    return new Blob([JSON.stringify(report) + '\n'], { type: 'application/json' });
+    const flows = (function* (ids: Iterable<number>) { for (const i of ids) yield engine.flow(i); })(this.#flowsIn(scope));
+    // Summarised one at a time into parts of a megabyte: a million flows never become one string.
+    const parts: string[] = [];
+    let part = '';
+    const add = (s: string) => { part += s; if (part.length > 1 << 20) { parts.push(part); part = ''; } };
+    if (format === 'json') {
+      for (const piece of jsonPieces({ file, ...engine.summary() }, flows)) add(piece);
+      add('}\n');
+    } else {
+      for (const line of format === 'csv' ? csvLines(flows) : zeekLines(flows)) add(line + '\n');
+    }
+    parts.push(part);
+    const type = format === 'csv' ? 'text/csv' : format === 'zeek' ? 'text/tab-separated-values' : 'application/json';
+    return new Blob(parts, { type });
   }
 
   /** A new capture of the packets of some flows (one flow, or those in view), cut from the file. */
