@@ -129,8 +129,7 @@ async function applyFilter(page: Page, text: string, rows: number) {
 }
 
 async function openRow(page: Page, pos: number): Promise<string> {
-  // a row is drawn a moment after the count arrives; until then it is an empty placeholder
-  await page.locator(`#flow-row-${pos}:not([aria-hidden])`).click();
+  await page.locator(`#flow-row-${pos}`).click();
   const panel = page.getByTestId('flow-panel');
   await panel.locator('h2').waitFor();
   await expect.poll(() => hashOf(page)).toContain('flow=');
