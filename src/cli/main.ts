@@ -3,7 +3,7 @@
 
 import { stat } from 'node:fs/promises';
 import { analyzeFile } from '../core/node.js';
-import { tableLines, csvLines, jsonPieces, formatWarning, type Report } from '../core/report.js';
+import { tableLines, csvLines, jsonPieces, joined, formatWarning } from '../core/report.js';
 import { readPacket, packetJson } from '../core/packets.js';
 import { Packet } from '../core/layout.js';
 import { zeekLines } from '../core/zeek-log.js';
@@ -56,14 +56,11 @@ async function main(argv: string[]): Promise<number> {
   if (nothing) process.stderr.write(`seqack: ${file}: ${warnings[0].message}\n`);
   // Flows are summarised one at a time as they are written: a capture of millions of flows would
   // not fit in one string, nor its summaries in the heap.
-  const out = new Stdout();
-  if (output === 'json') await writeJson(out, engine, capture, packets ? records : null);
-  else if (!nothing) {
-    const lines = output === 'csv' ? csvLines(engine.eachFlow()) : output === 'zeek' ? zeekLines(engine.eachFlow())
-      : tableLines(capture, () => engine.eachFlow());
-    for (const line of lines) await out.add(line + '\n');
-  }
-  await out.flush();
+  const flows = () => engine.eachFlow();
+  const text = output === 'json' ? joined(jsonPieces(capture, flows(), packets ? packetPieces(engine, records) : []))
+    : nothing ? []
+      : joined(output === 'csv' ? csvLines(flows()) : output === 'zeek' ? zeekLines(flows()) : tableLines(capture, flows), '\n');
+  for (const part of text) await write(part);
   if (nothing) return 2;
   for (const w of warnings) process.stderr.write(`seqack: ${file}: ${formatWarning(w)}\n`);
   const total = Object.values(capture.warningCounts).reduce((s, n) => s + n, 0);
@@ -71,35 +68,24 @@ async function main(argv: string[]): Promise<number> {
   return total > 0 ? 1 : 0;
 }
 
-/** Writes the document in pieces, so that a million flows or packets do not become one string. */
-async function writeJson(out: Stdout, engine: Engine, capture: Report['capture'], records: Uint8Array[] | null): Promise<void> {
-  for (const piece of jsonPieces(capture, engine.eachFlow())) await out.add(piece);
-  if (!records) { await out.add('}\n'); return; }
-  await out.add(',"packets":[');
+/** The document's packets member, a packet a piece: packet records become JSON only as they are written. */
+function* packetPieces(engine: Engine, records: Uint8Array[]): Generator<string> {
+  yield ',"packets":[';
   const flowKey = (flow: number) => engine.flowKey(flow);
   let first = true;
   for (const chunk of records) {
     const v = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (let k = 0; k < chunk.byteLength / Packet.size; k++) {
-      await out.add((first ? '\n' : ',\n') + JSON.stringify(packetJson(readPacket(v, k), flowKey)));
+      yield (first ? '\n' : ',\n') + JSON.stringify(packetJson(readPacket(v, k), flowKey));
       first = false;
     }
   }
-  await out.add('\n]}\n');
+  yield '\n]';
 }
 
-/** Standard output through a buffer of about a megabyte, waiting for the pipe when it is full. */
-class Stdout {
-  #buf = '';
-  async add(s: string): Promise<void> {
-    this.#buf += s;
-    if (this.#buf.length > 1 << 20) await this.flush();
-  }
-  flush(): Promise<void> {
-    const s = this.#buf;
-    this.#buf = '';
-    return new Promise((resolve) => { if (process.stdout.write(s)) resolve(); else process.stdout.once('drain', resolve); });
-  }
+/** Writes to standard output, waiting for the pipe to drain when it is full. */
+function write(s: string): Promise<void> {
+  return new Promise((resolve) => { if (process.stdout.write(s)) resolve(); else process.stdout.once('drain', resolve); });
 }
 
 // Piped into `head`: stop quietly when the reader goes away.

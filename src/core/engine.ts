@@ -304,7 +304,7 @@ export class Engine {
     return {
       proto: protoName(v.getUint8(p + Flow.proto)),
       stream: v.getUint32(p + Flow.stream, true),
-      clientIsB: (v.getUint16(p + Flow.flags, true) & FlowFlag.clientIsB) !== 0,
+      clientIsB: this.clientIsB(i),
     };
   }
 
@@ -312,9 +312,10 @@ export class Engine {
     return [...this.eachFlow()];
   }
 
-  /** The flows one at a time, each made when it is reached: a million need not be held at once. */
-  *eachFlow(): Generator<FlowSummary> {
-    for (let i = 0; i < this.flowCount; i++) yield this.flow(i);
+  /** The flows (all, or those of `ids`) one at a time, each made when it is reached: a million need not be held at once. */
+  *eachFlow(ids?: Iterable<number>): Generator<FlowSummary> {
+    if (ids) for (const i of ids) yield this.flow(i);
+    else for (let i = 0; i < this.flowCount; i++) yield this.flow(i);
   }
 }
 

@@ -12,6 +12,23 @@ export interface FeedProgress {
   flows: number;
 }
 
+/** Whether a file's first bytes are gzip's magic number. */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** How far the engine has come, `bytesRead` bytes of the file in. */
+export function progressOf(engine: Engine, bytesRead: number): FeedProgress {
+  return { bytesRead, packets: engine.packetsSoFar(), flows: engine.flowCount };
+}
+
+/** A read that failed ends the input, everything before it kept. */
+export function readFailed(engine: Engine, e: unknown, gzipped = false): void {
+  const what = gzipped ? 'the gzip stream is damaged' : 'reading the file failed';
+  engine.hostWarning(gzipped ? 'bad_gzip' : 'read_error',
+    `${what}: ${(e as Error).message}; everything before is kept`, engine.bytesIn);
+}
+
 export async function feed(
   engine: Engine,
   chunks: AsyncIterable<Uint8Array>,
@@ -24,7 +41,7 @@ export async function feed(
   })();
   const { head, rest } = await peek(counted, 2);
   let source: AsyncIterable<Uint8Array> = rest;
-  const gzipped = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const gzipped = isGzip(head);
   if (gzipped) {
     engine.compression = 'gzip';
     source = gunzip(rest);
@@ -32,16 +49,14 @@ export async function feed(
   try {
     for await (const chunk of source) {
       engine.write(chunk);
-      if (onProgress) onProgress({ bytesRead, packets: engine.packetsSoFar(), flows: engine.flowCount });
+      onProgress?.(progressOf(engine, bytesRead));
       if (engine.stopped) break; // damage: the rest of the file cannot be read in order
     }
   } catch (e) {
-    const what = gzipped ? 'the gzip stream is damaged' : 'reading the file failed';
-    engine.hostWarning(gzipped ? 'bad_gzip' : 'read_error',
-      `${what}: ${(e as Error).message}; everything before is kept`, engine.bytesIn);
+    readFailed(engine, e, gzipped);
   }
   engine.end();
-  if (onProgress) onProgress({ bytesRead, packets: engine.packetsSoFar(), flows: engine.flowCount });
+  onProgress?.(progressOf(engine, bytesRead));
 }
 
 /** Reads until `n` bytes are at hand; gives them back at the front of the stream. */

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { constants, createGunzip } from 'node:zlib';
 import { instantiate } from './wasm.js';
 import { Engine } from './engine.js';
-import { Inflated, feed, slices, type FeedProgress, type Gunzip } from './feed.js';
+import { Inflated, feed, isGzip, progressOf, readFailed, slices, type FeedProgress, type Gunzip } from './feed.js';
 
 let compiled: Promise<WebAssembly.Module> | null = null;
 
@@ -72,9 +72,8 @@ export async function analyzeFile(
   engine.begin({ onPackets: options.onPackets, depth: options.depth });
   const file = await open(path, 'r');
   try {
-    const magic = Buffer.alloc(2);
-    const { bytesRead } = await file.read(magic, 0, 2, 0);
-    if (options.chunkSize || (bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b)) {
+    const { buffer: magic, bytesRead } = await file.read(Buffer.alloc(2), 0, 2, 0);
+    if (options.chunkSize || isGzip(magic.subarray(0, bytesRead))) {
       const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? READ_CHUNK });
       await feed(engine, stream as AsyncIterable<Uint8Array>, zlibGunzip, options.onProgress);
     } else {
@@ -102,15 +101,15 @@ async function readInPlace(engine: Engine, fd: number, onProgress?: (p: FeedProg
       at += n;
       engine.pushed(n);
       if (reads % 64 === 0) {
-        onProgress?.({ bytesRead: at, packets: engine.packetsSoFar(), flows: engine.flowCount });
+        onProgress?.(progressOf(engine, at));
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
   } catch (e) {
-    engine.hostWarning('read_error', `reading the file failed: ${(e as Error).message}; everything before is kept`, engine.bytesIn);
+    readFailed(engine, e);
   }
   engine.end();
-  onProgress?.({ bytesRead: at, packets: engine.packetsSoFar(), flows: engine.flowCount });
+  onProgress?.(progressOf(engine, at));
 }
 
 /** Analyses bytes already in memory, cut into chunks of `chunkSize` (tests use 1, 7, 4096...); zlib unless told. */

@@ -62,15 +62,29 @@ export function* tableLines(c: Report['capture'], flows: () => Iterable<FlowSumm
 }
 
 /**
- * The JSON document of a capture and its flows, in pieces (each flow one), up to the flows' closing
- * bracket: the caller adds what follows and the final brace. The pieces joined are JSON.stringify of
- * {capture, flows}, without its last character.
+ * The JSON document of a capture and its flows, in pieces (each flow one), with `more` pieces of
+ * members after the flows (`,"packets":[...]`): without them, JSON.stringify({capture, flows}).
  */
-export function* jsonPieces(capture: Report['capture'], flows: Iterable<FlowSummary>): Generator<string> {
+export function* jsonPieces(capture: Report['capture'], flows: Iterable<FlowSummary>, more: Iterable<string> = []): Generator<string> {
   yield `{"capture":${JSON.stringify(capture)},"flows":[`;
   let n = 0;
   for (const f of flows) yield (n++ ? ',' : '') + JSON.stringify(f);
   yield ']';
+  yield* more;
+  yield '}\n';
+}
+
+/**
+ * Text given a piece at a time (each followed by `end`), joined into parts of about a megabyte:
+ * written or kept a part at a time, a million flows never become one string.
+ */
+export function* joined(pieces: Iterable<string>, end = ''): Generator<string> {
+  let part = '';
+  for (const p of pieces) {
+    part += p + end;
+    if (part.length > 1 << 20) { yield part; part = ''; }
+  }
+  if (part) yield part;
 }
 
 export function formatWarning(w: { packet: number; offset: number; code: string; message: string }): string {

@@ -8,10 +8,6 @@ const FIELDS = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p',
   'orig_bytes', 'resp_bytes', 'conn_state', 'local_orig', 'local_resp', 'missed_bytes', 'history', 'orig_pkts',
   'orig_ip_bytes', 'resp_pkts', 'resp_ip_bytes', 'tunnel_parents'];
 
-export function formatZeekLog(flows: Iterable<FlowSummary>): string {
-  return [...zeekLines(flows)].join('\n') + '\n';
-}
-
 /** The log a line at a time. */
 export function* zeekLines(flows: Iterable<FlowSummary>): Generator<string> {
   yield* ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tconn',

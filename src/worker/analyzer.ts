@@ -14,7 +14,7 @@ import { FlowTable } from './flow-table.js';
 import { FlowView, type ViewInfo, type ViewSpec } from './flow-view.js';
 import { StreamFile, pulled } from './stream-file.js';
 import { cutCapture, type CutCapture } from './capture-cut.js';
-import { csvLines, jsonPieces } from '../core/report.js';
+import { csvLines, jsonPieces, joined } from '../core/report.js';
 import { zeekLines } from '../core/zeek-log.js';
 import { protoName } from '../core/names.js';
 import { buildSeries, type Scales, type Side, type TsgSeries } from './flow-series.js';
@@ -234,20 +234,11 @@ export class Analyzer {
   exportFlows(format: FlowFormat, scope: ExportScope, file: string): Blob {
     const engine = this.#engine;
     if (!engine) return new Blob([]);
-    const flows = (function* (ids: Iterable<number>) { for (const i of ids) yield engine.flow(i); })(this.#flowsIn(scope));
-    // Summarised one at a time into parts of a megabyte: a million flows never become one string.
-    const parts: string[] = [];
-    let part = '';
-    const add = (s: string) => { part += s; if (part.length > 1 << 20) { parts.push(part); part = ''; } };
-    if (format === 'json') {
-      for (const piece of jsonPieces({ file, ...engine.summary() }, flows)) add(piece);
-      add('}\n');
-    } else {
-      for (const line of format === 'csv' ? csvLines(flows) : zeekLines(flows)) add(line + '\n');
-    }
-    parts.push(part);
+    const flows = engine.eachFlow(this.#flowsIn(scope));
+    const text = format === 'json' ? joined(jsonPieces({ file, ...engine.summary() }, flows))
+      : joined(format === 'csv' ? csvLines(flows) : zeekLines(flows), '\n');
     const type = format === 'csv' ? 'text/csv' : format === 'zeek' ? 'text/tab-separated-values' : 'application/json';
-    return new Blob(parts, { type });
+    return new Blob([...text], { type });
   }
 
   /** A new capture of the packets of some flows (one flow, or those in view), cut from the file. */

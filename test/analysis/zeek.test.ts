@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { analyzeBytes } from '../../src/core/node.js';
-import { formatZeekLog } from '../../src/core/zeek-log.js';
+import { zeekLines } from '../../src/core/zeek-log.js';
 import type { FlowSummary } from '../../src/core/engine.js';
 import type { ZeekConn } from '../../src/core/zeek.js';
 import { EtherType, IpProto, PcapWriter, TcpFlag, ethernet, ipv4, payload, tcp } from '../helpers/capture-writer.js';
@@ -231,7 +231,7 @@ describe('Zeek connections that end while the flow goes on', () => {
       { from: 'c', flags: 'S', seq: 0, after: 3 }, { from: 's', flags: 'RA' },
     ];
     expect(await zeekRows(segs)).toEqual(['REJ Sr', 'REJ Sr']);
-    const log = formatZeekLog((await analyzeBytes(capture(segs))).flows()).split('\n').filter((l) => l && !l.startsWith('#'));
+    const log = [...zeekLines((await analyzeBytes(capture(segs))).flows())].filter((l) => l && !l.startsWith('#'));
     expect(log.map((l) => l.split('\t').slice(1, 6).join(' '))).toEqual([
       'Stcp0-1 10.0.0.1 40000 10.0.0.2 80', 'Stcp0 10.0.0.1 40000 10.0.0.2 80',
     ]);
