@@ -189,10 +189,9 @@ export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: nu
   };
 }
 
-/** A side's state at the end: its latest transition's (the top nibble of TcpSide.states), CLOSED before any. */
+/** A side's state at the end: its latest transition's, CLOSED before any. */
 function stateOf(x: Record<string, number>): TcpState {
-  const w = x.states;
-  return TCP_STATES[w === 0 ? 0 : ((w >>> ((31 - Math.clz32(w)) & ~3)) & 15) - 1];
+  return TCP_STATES[transitions(x).at(-1)?.state ?? 0];
 }
 
 function direction(x: Record<string, number>, duration: number): TcpDirection {
