@@ -20,6 +20,7 @@ import type { Browser, Page } from 'playwright-core';
 import { OUT, ensureCapture } from './captures.js';
 import { parseSize, type GenerateOptions } from './generate.js';
 import { serveDist, launch, newPage } from '../test/e2e/harness.js';
+import { indexMark, instrument, times } from './page.js';
 
 interface Options { packets: number; size: number; flow: number; seed: number; repeat: number }
 
@@ -129,26 +130,6 @@ function quiet(page: Page, mark?: string): Promise<void> {
   }), mark);
 }
 
-/** Marks the change event and the ready phase, and keeps their times for the page's own clock. */
-async function instrument(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { bench: { chosen: number; ready: number } };
-    w.bench = { chosen: 0, ready: 0 };
-    document.querySelector('[data-testid="file-input"]')!.addEventListener('change', () => {
-      w.bench.chosen = performance.now();
-      performance.mark('bench:chosen');
-    }, { capture: true });
-    new MutationObserver(() => {
-      if (w.bench.ready || !document.querySelector('[data-phase="ready"]')) return;
-      w.bench.ready = performance.now();
-      performance.mark('bench:ready');
-    }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-phase'] });
-  });
-}
-
-interface PageTimes { chosen: number; ready: number }
-const times = (page: Page) => page.evaluate(() => (window as unknown as { bench: PageTimes }).bench);
-
 /**
  * Loads the page and then the file, tracing both. Start-up runs from the navigation to the start screen
  * with the page idle (and its lazy parts fetched); the load from the change event to the table drawn
@@ -194,21 +175,14 @@ async function rawRead(page: Page): Promise<number> {
   });
 }
 
-async function indexBytesPerPacket(page: Page): Promise<number> {
-  for (const w of page.workers()) {
-    const d = await w.evaluate(() => (performance.getEntriesByName('seqack:packet-index')[0] as PerformanceMark | undefined)?.detail);
-    if (d) return d.bytes / d.packets;
-  }
-  throw new Error('no seqack:packet-index mark in the page\'s workers');
-}
-
 async function benchLoad(browser: Browser, url: string, name: string, path: string, packets: number, flows: number, repeat: number, log: (s: string) => void): Promise<LoadResult> {
   const bytes = statSync(path).size;
   const runs: { seconds: number; tasks: ReturnType<typeof tasksBetween>; startup: number; raw: number }[] = [];
   let index = NaN;
   for (let i = 0; i < repeat; i++) {
     const r = await loadOnce(browser, url, path, flows);
-    index = await indexBytesPerPacket(r.page);
+    const mark = await indexMark(r.page);
+    index = mark.bytes / mark.packets;
     const raw = Math.min(await rawRead(r.page), await rawRead(r.page));
     runs.push({ seconds: r.seconds, tasks: r.tasks, startup: r.startup.longest, raw });
     await r.page.context().close();

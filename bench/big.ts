@@ -23,6 +23,7 @@ import { BUILT, OUT, ensureCapture } from './captures.js';
 import { parseSize } from './generate.js';
 import type { Format } from './frames.js';
 import { serveDist, launch, newPage } from '../test/e2e/harness.js';
+import { indexMark, instrument, times } from './page.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -388,26 +389,6 @@ async function checkFlow(page: Page, path: string, core: CoreFacts) {
   return { openSeconds, client, ladderLabels, first, last };
 }
 
-/** The page's times of the change event and of the ready phase (as bench/app.ts marks them). */
-async function instrument(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { bench: { chosen: number; ready: number } };
-    w.bench = { chosen: 0, ready: 0 };
-    document.querySelector('[data-testid="file-input"]')!.addEventListener('change', () => { w.bench.chosen = performance.now(); }, { capture: true });
-    new MutationObserver(() => {
-      if (!w.bench.ready && document.querySelector('[data-phase="ready"]')) w.bench.ready = performance.now();
-    }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-phase'] });
-  });
-}
-
-async function indexMark(page: Page): Promise<{ packets: number; bytes: number; flowBytes: number }> {
-  for (const w of page.workers()) {
-    const d = await w.evaluate(() => (performance.getEntriesByName('seqack:packet-index')[0] as PerformanceMark | undefined)?.detail);
-    if (d) return d;
-  }
-  throw new Error('no seqack:packet-index mark in the page\'s workers');
-}
-
 // ---------------------------------------------------------------------------------------------
 
 const gb = (b: number) => `${(b / 1e9).toFixed(2)} GB`;
@@ -447,7 +428,7 @@ async function main(): Promise<void> {
       return rows.length > 0 && !document.querySelector('[data-testid="flow-table"] .placeholder');
     }, undefined, { timeout: 60_000 });
     const loaded = sampler.peaks();
-    const t = await page.evaluate(() => (window as unknown as { bench: { chosen: number; ready: number } }).bench);
+    const t = await times(page);
     const seconds = (t.ready - t.chosen) / 1000;
     const rows = Number(await page.getByTestId('flow-table').getAttribute('aria-rowcount'));
     const status = (await page.getByTestId('filter-status').textContent())?.trim() ?? '';
