@@ -25,11 +25,14 @@ export interface PageTimes { chosen: number; ready: number }
 /** The times instrument() took, in the page's milliseconds. */
 export const times = (page: Page): Promise<PageTimes> => page.evaluate(() => (window as unknown as { bench: PageTimes }).bench);
 
-/** The size of the worker's packet index, from the mark it sets when a load ends. */
-export async function indexMark(page: Page): Promise<{ packets: number; bytes: number; flowBytes: number }> {
+/** The detail of a mark the worker sets when a load ends. */
+export async function workerMark(page: Page, name: string): Promise<Record<string, number>> {
   for (const w of page.workers()) {
-    const d = await w.evaluate(() => (performance.getEntriesByName('seqack:packet-index')[0] as PerformanceMark | undefined)?.detail);
+    const d = await w.evaluate((n) => (performance.getEntriesByName(n)[0] as PerformanceMark | undefined)?.detail, name);
     if (d) return d;
   }
-  throw new Error('no seqack:packet-index mark in the page\'s workers');
+  throw new Error(`no ${name} mark in the page's workers`);
 }
+
+/** The size of the worker's packet index, from the mark it sets when a load ends. */
+export const indexMark = (page: Page) => workerMark(page, 'seqack:packet-index') as Promise<{ packets: number; bytes: number; flowBytes: number }>;

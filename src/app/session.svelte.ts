@@ -10,6 +10,11 @@ export type Phase = 'start' | 'loading' | 'ready' | 'failed';
 export type Source = { kind: 'file' } | { kind: 'sample' } | { kind: 'url'; url: string };
 
 /** Warnings that mean nothing at all could be read from the file. */
+/** While a file loads, the table is asked for again at most this often: each time costs the page a
+ *  frame of layout and paint, and the CPU it takes is the reader's (the browser reads the file on the
+ *  same cores). The progress bar still moves at every report. */
+const LOAD_REFRESH_MS = 400;
+
 const FATAL = new Set(['empty_file', 'not_a_capture', 'truncated_file_header', 'unsupported_version', 'bad_byte_order_magic', 'no_section_header']);
 
 export class Session {
@@ -78,12 +83,17 @@ export class Session {
     this.failure = null;
     this.openFlow = null;
     this.view = { rows: 0, total: 0, error: null };
+    let refreshed = -Infinity;
     try {
       const summary = await read(client, (p) => {
         if (this.#client !== client) return;
         this.progress = p;
         if (p.bytesTotal) this.fileSize = p.bytesTotal;
-        if (!p.done) void this.refresh(); // flows appear while the file loads
+        const now = performance.now();
+        if (!p.done && now - refreshed >= LOAD_REFRESH_MS) { // flows appear while the file loads
+          refreshed = now;
+          void this.refresh();
+        }
       });
       if (this.#client !== client) return;
       this.summary = summary;

@@ -1,22 +1,13 @@
-// A File read as a stream of slices (Perfetto reads 32 MiB `Blob.slice`s): the whole file is never in
-// memory, and the next slices are already being read while the core parses this one.
+// A File read as a stream: the whole file is never in memory. Blob.stream() rather than slices read
+// with arrayBuffer(): the browser hands its buffers over as they come instead of gathering each slice
+// into a new ArrayBuffer, which in Chromium costs the reading thread about as much CPU as the core's
+// whole analysis of a full-size capture.
 
-/** 8 MiB: big enough that per-slice costs vanish, small enough for smooth progress. */
-export const SLICE = 8 << 20;
-
-/** Slices read ahead: the browser reads a file on other threads, which one slice ahead left idle. */
-const AHEAD = 3;
-
-export async function* blobChunks(blob: Blob, start = 0, size = SLICE): AsyncGenerator<Uint8Array> {
-  const pending: Promise<ArrayBuffer>[] = [];
-  let at = start;
-  const fill = () => {
-    for (; pending.length < AHEAD && at < blob.size; at += size) pending.push(blob.slice(at, Math.min(at + size, blob.size)).arrayBuffer());
-  };
-  fill();
-  while (pending.length) {
-    const bytes = new Uint8Array(await pending.shift()!);
-    fill();
-    yield bytes;
+export async function* blobChunks(blob: Blob, start = 0): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  const reader = (start ? blob.slice(start) : blob).stream().getReader();
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) yield r.value;
+  } finally {
+    reader.cancel().catch(() => {}); // stopped early: the browser stops reading too
   }
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { instantiate } from '../../src/core/wasm.js';
 import { Engine, type FlowSummary } from '../../src/core/engine.js';
-import { feed, streamGunzip } from '../../src/core/feed.js';
+import { feed, slices, streamGunzip } from '../../src/core/feed.js';
 import { readPacket, type PacketRecord } from '../../src/core/packets.js';
 import { wasmPath } from '../../src/core/node.js';
 import { PacketIndex } from '../../src/worker/packet-index.js';
@@ -35,7 +35,7 @@ async function open(chunks: AsyncIterable<Uint8Array>, file: () => Blob): Promis
 
 const openBytes = (bytes: Uint8Array, slice?: number) => {
   const file = new Blob([bytes as Uint8Array<ArrayBuffer>]);
-  return open(blobChunks(file, 0, slice), () => file);
+  return open(slice ? slices(blobChunks(file), slice) : blobChunks(file), () => file);
 };
 
 async function cut(o: Opened, packets: Uint32Array) {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { instantiate } from '../../src/core/wasm.js';
 import { Engine } from '../../src/core/engine.js';
-import { feed, streamGunzip } from '../../src/core/feed.js';
+import { feed, slices, streamGunzip } from '../../src/core/feed.js';
 import { readPacket, type PacketRecord } from '../../src/core/packets.js';
 import { wasmPath } from '../../src/core/node.js';
 import { PacketIndex } from '../../src/worker/packet-index.js';
@@ -28,7 +28,8 @@ async function open(bytes: Uint8Array, slice?: number) {
   const index = new PacketIndex();
   const records: PacketRecord[] = [];
   engine.begin({ onPackets: (v, n) => { index.add(v, n); for (let i = 0; i < n; i++) records.push(readPacket(v, i)); } });
-  await feed(engine, blobChunks(new Blob([bytes as Uint8Array<ArrayBuffer>]), 0, slice), streamGunzip);
+  const chunks = blobChunks(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  await feed(engine, slice ? slices(chunks, slice) : chunks, streamGunzip);
   return { engine, index, records, table: new FlowTable(core) };
 }
 
