@@ -74,36 +74,46 @@ export class PacketIndex {
     this.#reserve(this.count + n);
     const words = alignedWords(records, n);
     const W = Packet.size >> 2;
-    if (this.count === 0 && n > 0) { this.#baseLo = words[Packet.time >> 2]; this.#baseHi = words[(Packet.time >> 2) + 1]; }
-    for (let r = 0; r < n; r++) {
-      const w = r * W;
-      const i = this.count++;
-      this.#addTime(i, words[w + (Packet.time >> 2) + 1], words[w + (Packet.time >> 2)]);
-      // the record's offset plus its header: dataAt is a u16 at byte 90, the high half of its word
-      const offset = words[w + (Packet.offset >> 2)] + words[w + (Packet.offset >> 2) + 1] * TWO32
-        + (words[w + (Packet.dataAt >> 2)] >>> 16);
-      const hi = Math.floor(offset / TWO32);
-      run(this.#offsetHi, i, hi);
-      this.#offsetLo.set(i, offset - hi * TWO32);
-      run(this.#frame, i, (words[w + (Packet.frame >> 2)] - i) >>> 0);
-      run(this.#linkType, i, words[w + (Packet.linkType >> 2)]);
-      const wireLen = words[w + (Packet.wireLen >> 2)];
-      narrow(this.#wireLen, this.#wireLenWide, i, wireLen);
-      narrow(this.#capLen, this.#capLenWide, i, words[w + (Packet.capLen >> 2)]);
-      const len = words[w + (Packet.len >> 2)];
-      const headers = wireLen - len;
-      if (headers >= 0 && headers < WIDE) this.#headers.set(i, headers);
-      else { this.#headers.set(i, WIDE); this.#lenWide.push(i, len); }
-      this.#seq.set(i, words[w + (Packet.seq >> 2)]);
-      this.#ack.set(i, words[w + (Packet.ack >> 2)]);
-      this.#window.set(i, words[w + (Packet.window >> 2)]);
-      const f = words[w + (Packet.flow >> 2)];
-      // tcpFlags u16 at 44, dir u8 at 46, proto u8 at 47: one word, little-endian; stateA u8 at 88,
-      // stateB u8 at 89 (dataAt fills the word's high half)
-      this.#addWord(i, words[w + (Packet.tcpFlags >> 2)] & 0xffffff, words[w + (Packet.analysis >> 2)],
-        words[w + (Packet.stateA >> 2)] & 0xffff, f !== NONE);
-      if (f !== NONE) this.#link(f, i);
-      else this.#prev.set(i, 0);
+    const TIME = Packet.time >> 2, OFFSET = Packet.offset >> 2, DATA_AT = Packet.dataAt >> 2, FRAME = Packet.frame >> 2;
+    const LINK = Packet.linkType >> 2, WIRE = Packet.wireLen >> 2, CAP = Packet.capLen >> 2, LEN = Packet.len >> 2;
+    const SEQ = Packet.seq >> 2, ACK = Packet.ack >> 2, WINDOW = Packet.window >> 2, FLOW = Packet.flow >> 2;
+    const FLAGS_DIR = Packet.tcpFlags >> 2, ANALYSIS_AT = Packet.analysis >> 2, STATES_AT = Packet.stateA >> 2;
+    if (this.count === 0 && n > 0) { this.#baseLo = words[TIME]; this.#baseHi = words[TIME + 1]; }
+    // A page at a time, its arrays at hand: the columns' pages do not move while it fills.
+    for (let r = 0; r < n;) {
+      const first = this.count, page = first >>> PAGE_BITS, at = first & MASK;
+      const m = Math.min(n - r, PAGE - at);
+      const prev = this.#prev.page(page), seq = this.#seq.page(page), ack = this.#ack.page(page);
+      const win = this.#window.page(page), offsetLo = this.#offsetLo.page(page), since = this.#since.page(page);
+      const wireLens = this.#wireLen.page(page), headers = this.#headers.page(page), capLens = this.#capLen.page(page);
+      const word = this.#word.page(page);
+      for (let k = 0; k < m; k++, r++) {
+        const w = r * W, i = first + k, o = at + k;
+        since[o] = this.#sinceBlock(i, words[w + TIME + 1], words[w + TIME]);
+        // the record's offset plus its header: dataAt is a u16 at byte 90, the high half of its word
+        const offset = words[w + OFFSET] + words[w + OFFSET + 1] * TWO32 + (words[w + DATA_AT] >>> 16);
+        const hi = Math.floor(offset / TWO32);
+        run(this.#offsetHi, i, hi);
+        offsetLo[o] = offset - hi * TWO32;
+        run(this.#frame, i, (words[w + FRAME] - i) >>> 0);
+        run(this.#linkType, i, words[w + LINK]);
+        const wireLen = words[w + WIRE];
+        wireLens[o] = narrow(this.#wireLenWide, i, wireLen);
+        capLens[o] = narrow(this.#capLenWide, i, words[w + CAP]);
+        const len = words[w + LEN];
+        const h = wireLen - len;
+        if (h >= 0 && h < WIDE) headers[o] = h;
+        else { headers[o] = WIDE; this.#lenWide.push(i, len); }
+        seq[o] = words[w + SEQ];
+        ack[o] = words[w + ACK];
+        win[o] = words[w + WINDOW];
+        const f = words[w + FLOW];
+        // tcpFlags u16 at 44, dir u8 at 46, proto u8 at 47: one word, little-endian; stateA u8 at 88,
+        // stateB u8 at 89 (dataAt fills the word's high half)
+        word[o] = this.#word32(i, words[w + FLAGS_DIR] & 0xffffff, words[w + ANALYSIS_AT], words[w + STATES_AT] & 0xffff, f !== NONE);
+        prev[o] = f !== NONE ? this.#link(f, i) : 0;
+      }
+      this.count += m;
     }
   }
 
@@ -240,27 +250,27 @@ export class PacketIndex {
 
   #oddOf(i: number, k: number): number { return this.#odd.value(this.#odd.floor(i), k); }
 
-  /** A new time block starts where the nanoseconds since the block's start would not fit a u32. */
-  #addTime(i: number, hi: number, lo: number): void {
-    let since = (hi - this.#blockHi) * TWO32 + (lo - this.#blockLo);
-    if (i === 0 || since < 0 || since >= TWO32) {
-      this.#blocks.push(i, hi, lo);
-      this.#blockHi = hi;
-      this.#blockLo = lo;
-      since = 0;
-    }
-    this.#since.set(i, since);
+  /** Packet i's nanoseconds since its time block's start; a new block starts where they would not fit a u32. */
+  #sinceBlock(i: number, hi: number, lo: number): number {
+    const since = (hi - this.#blockHi) * TWO32 + (lo - this.#blockLo);
+    if (i !== 0 && since >= 0 && since < TWO32) return since;
+    this.#blocks.push(i, hi, lo);
+    this.#blockHi = hi;
+    this.#blockLo = lo;
+    return 0;
   }
 
-  #addWord(i: number, flagsDir: number, analysis: number, states: number, inFlow: boolean): void {
+  /** Packet i's packed word. */
+  #word32(i: number, flagsDir: number, analysis: number, states: number, inFlow: boolean): number {
     const flags = flagsDir & 0xffff, dir = flagsDir >>> 16, a = states & 0xff, b = states >>> 8;
     let code = inFlow ? (a < STATES && b < STATES ? a * STATES + b : ODD) : states === 0 ? NO_FLOW : ODD;
     if (flags > FLAGS || dir > 1 || analysis > ANALYSIS) code = ODD;
     if (code === ODD) this.#odd.push(i, flagsDir, analysis, states | (inFlow ? 0 : 1 << 16));
-    this.#word.set(i, code === ODD ? ODD << STATE_SHIFT : flags | (dir << 9) | (analysis << 10) | (code << STATE_SHIFT));
+    return code === ODD ? ODD << STATE_SHIFT : flags | (dir << 9) | (analysis << 10) | (code << STATE_SHIFT);
   }
 
-  #link(f: number, i: number): void {
+  /** Chains packet i to its flow f; gives its #prev value. */
+  #link(f: number, i: number): number {
     if (f >= this.#tail.length) {
       const size = Math.max(1024, f + 1, this.#tail.length * 2);
       this.#tail = grow(this.#tail, size);
@@ -268,9 +278,9 @@ export class PacketIndex {
     }
     this.#flows = Math.max(this.#flows, f + 1);
     const d = this.#perFlow[f]++ === 0 ? 0 : i - this.#tail[f];
-    if (d < WIDE) this.#prev.set(i, d);
-    else { this.#prev.set(i, WIDE); this.#prevFar.push(i, this.#tail[f]); }
+    if (d >= WIDE) this.#prevFar.push(i, this.#tail[f]);
     this.#tail[f] = i;
+    return d < WIDE ? d : WIDE;
   }
 
   #reserve(n: number): void {
@@ -315,7 +325,7 @@ class Column<T extends Uint16Array | Uint32Array> {
   constructor(make: (n: number) => T) { this.#make = make; }
 
   get(i: number): number { return this.#pages[i >>> PAGE_BITS][i & MASK]; }
-  set(i: number, v: number): void { this.#pages[i >>> PAGE_BITS][i & MASK] = v; }
+  page(p: number): T { return this.#pages[p]; }
 
   reserve(n: number): void {
     const last = this.#pages.length - 1;
@@ -397,9 +407,11 @@ function run(s: Side, i: number, v: number): void {
   if (s.last() !== v) s.push(i, v);
 }
 
-function narrow(c: Column<Uint16Array>, s: Side, i: number, v: number): void {
-  if (v < WIDE) c.set(i, v);
-  else { c.set(i, WIDE); s.push(i, v); }
+/** What a u16 column holds of v: v, or WIDE with v in the side list. */
+function narrow(s: Side, i: number, v: number): number {
+  if (v < WIDE) return v;
+  s.push(i, v);
+  return WIDE;
 }
 
 function wide(c: Column<Uint16Array>, s: Side, i: number): number {
