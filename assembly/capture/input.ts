@@ -97,7 +97,9 @@ function detect(p: usize, avail: u32): i32 {
 }
 
 function notCapture(p: usize, n: u32): void {
-  warn(notACapture(p, n), 0, 0, n >= 4 ? be32(p) : 0);
+  let w = notACapture(p, n);
+  if (w == Warn.not_a_capture && n < 4) warn(Warn.too_short_for_magic, 0, 0, n);
+  else warn(w, 0, 0, n >= 4 ? be32(p) : 0);
 }
 
 function stop(): void {

@@ -31,6 +31,7 @@ export const enum Warn {
   looks_like_xml,
   looks_like_snoop,
   looks_like_netmon,
+  too_short_for_magic,
   // one record: counted, the rest of the file is read as usual
   block_too_short,
   unknown_interface,
@@ -83,6 +84,7 @@ const TEXT: StaticArray<string> = [
   "not_a_capture|this looks like an XML document, not a capture",
   "not_a_capture|this looks like a snoop capture, which seqack does not read: convert it to pcapng (editcap -F pcapng)",
   "not_a_capture|this looks like a Microsoft Network Monitor capture, which seqack does not read: convert it to pcapng (editcap -F pcapng)",
+  "not_a_capture|not a pcap or pcapng capture: the file ends after %d of the 4 bytes of a capture's magic number",
   "block_too_short|a pcapng block of type 0x%x is shorter than its fixed fields",
   "unknown_interface|a packet names interface %d, which no interface description block declared",
   "too_many_interfaces|a pcapng section declares more than %d interfaces: packets of the later ones are not decoded",

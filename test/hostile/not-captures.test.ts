@@ -48,6 +48,14 @@ describe('files that are not captures, named for what they are', () => {
     expect(r.summary.warnings.map((w) => [w.code, w.message])).toEqual([['not_a_capture', expect.stringContaining('a PDF document')]]);
   });
 
+  test('a file shorter than any magic number says how short it is', async () => {
+    for (const bytes of ['h', 'he', '\xd4\xc3\xb2']) {
+      const r = await readHostile(ascii(bytes));
+      expectWarnings(r, [{ code: 'not_a_capture', packet: 0, offset: 0 }]);
+      expect(r.summary.warnings[0].message).toBe(`not a pcap or pcapng capture: the file ends after ${bytes.length} of the 4 bytes of a capture's magic number`);
+    }
+  });
+
   test('text says what it starts with', async () => {
     const r = await readHostile(ascii('hello, these are notes\n'));
     expect(r.summary.warnings.map((w) => w.message)).toEqual(['not a pcap or pcapng capture: the file starts with 0x68656c6c']);
