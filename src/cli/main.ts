@@ -2,6 +2,9 @@
 // or a Zeek conn.log (--zeek). Exit status: 0 clean, 1 read with warnings, 2 nothing could be read.
 
 import { stat } from 'node:fs/promises';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyzeFile } from '../core/node.js';
 import { tableLines, csvLines, jsonPieces, joined, formatWarning } from '../core/report.js';
 import { readPacket, packetJson } from '../core/packets.js';
@@ -45,11 +48,20 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`seqack: ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
     return 2;
   }
-  // Packet records are kept as the core wrote them, and turned into JSON only when printed.
-  const records: Uint8Array[] = [];
-  const engine = await analyzeFile(file, packets
-    ? { onPackets: (v) => { records.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice()); } }
-    : {});
+  const spill = packets ? new Spill() : null;
+  if (spill) {
+    process.once('exit', () => spill.remove()); // also after EPIPE or Ctrl-C, which exit at once
+    process.once('SIGINT', () => process.exit(130));
+  }
+  try {
+    return await report(file, output, spill);
+  } finally {
+    spill?.remove();
+  }
+}
+
+async function report(file: string, output: Output, spill: Spill | null): Promise<number> {
+  const engine = await analyzeFile(file, spill ? { onPackets: (v) => spill.write(v) } : {});
   const capture = { file, ...engine.summary() };
   const warnings = capture.warnings;
   const nothing = capture.packets === 0 && warnings.length > 0;
@@ -57,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
   // Flows are summarised one at a time as they are written: a capture of millions of flows would
   // not fit in one string, nor its summaries in the heap.
   const flows = () => engine.eachFlow();
-  const text = output === 'json' ? joined(jsonPieces(capture, flows(), packets ? packetPieces(engine, records) : []))
+  const text = output === 'json' ? joined(jsonPieces(capture, flows(), spill ? packetPieces(engine, spill) : []))
     : nothing ? []
       : joined(output === 'csv' ? csvLines(flows()) : output === 'zeek' ? zeekLines(flows()) : tableLines(capture, flows), '\n');
   for (const part of text) await write(part);
@@ -68,14 +80,54 @@ async function main(argv: string[]): Promise<number> {
   return total > 0 ? 1 : 0;
 }
 
+/**
+ * The packet records as the core wrote them, kept in a temporary file until the document's packets
+ * member is written after its flows (which are complete only at the end): in memory they would take
+ * 96 bytes a packet, gigabytes for a big capture.
+ */
+class Spill {
+  readonly #dir = mkdtempSync(join(tmpdir(), 'seqack-'));
+  readonly #path = join(this.#dir, 'packets');
+  readonly #fd = openSync(this.#path, 'w+');
+
+  write(v: DataView): void {
+    const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    for (let at = 0; at < bytes.length;) at += writeSync(this.#fd, bytes, at);
+  }
+
+  /** The records in order, a block of whole records at a time. */
+  *blocks(): Generator<DataView> {
+    const buf = new Uint8Array(Packet.size * 16384);
+    for (let pos = 0; ;) {
+      let n = 0;
+      while (n < buf.length) {
+        const got = readSync(this.#fd, buf, n, buf.length - n, pos + n);
+        if (got === 0) break;
+        n += got;
+      }
+      if (n === 0) return;
+      pos += n;
+      yield new DataView(buf.buffer, 0, n);
+    }
+  }
+
+  #removed = false;
+
+  remove(): void {
+    if (this.#removed) return;
+    this.#removed = true;
+    closeSync(this.#fd);
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
 /** The document's packets member, a packet a piece: packet records become JSON only as they are written. */
-function* packetPieces(engine: Engine, records: Uint8Array[]): Generator<string> {
+function* packetPieces(engine: Engine, spill: Spill): Generator<string> {
   yield ',"packets":[';
   const flowKey = (flow: number) => engine.flowKey(flow);
   let first = true;
-  for (const chunk of records) {
-    const v = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    for (let k = 0; k < chunk.byteLength / Packet.size; k++) {
+  for (const v of spill.blocks()) {
+    for (let k = 0; k < v.byteLength / Packet.size; k++) {
       yield (first ? '\n' : ',\n') + JSON.stringify(packetJson(readPacket(v, k), flowKey));
       first = false;
     }

@@ -4,18 +4,26 @@
 
 import { beforeAll, describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LinkType, PcapWriter, ethernet } from '../helpers/capture-writer.js';
 import { CORPUS, tsharkCounts } from '../helpers/corpus.js';
 import { conversation, encapsulate, etherTypeOf, writePcapng } from '../helpers/traffic.js';
+import { analyze } from '../helpers/analyze.js';
+import { generate } from '../../bench/generate.js';
+import { concat } from '../helpers/capture-writer.js';
+import { analysisNames, tcpFlagNames } from '../../src/core/packets.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'seqack.js');
 
 function seqack(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return seqackIn(process.env, ...args);
+}
+
+function seqackIn(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 30 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -42,6 +50,27 @@ describe('seqack --json on corpus captures', () => {
       expect(JSON.parse(r.stdout).capture.packets).toBe(counts.get(path));
     });
   }
+});
+
+describe('seqack --json --packets', () => {
+  test('lists every packet in order with its flags and analysis, and leaves no temporary file', async () => {
+    // past the 16,384 records the packets member reads back at a time, with losses to flag
+    const parts: Uint8Array[] = [];
+    generate({ packets: 40_000, seed: 3, payload: 'headers', format: 'pcap' }, (slice) => parts.push(slice.slice()));
+    const bytes = concat(...parts);
+    const file = join(tmp, 'generated.pcap');
+    writeFileSync(file, bytes);
+    const scratch = mkdtempSync(join(tmp, 'scratch-'));
+    const r = seqackIn({ ...process.env, TMPDIR: scratch }, '--json', '--packets', file);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as { capture: { packets: number }; packets: { frame: number; flags: string[]; seq: number; len: number; analysis: string[] }[] };
+    const { packets } = await analyze(bytes);
+    expect(doc.capture.packets).toBe(40_000);
+    expect(doc.packets.map((p) => [p.frame, p.flags, p.seq, p.len, p.analysis]))
+      .toEqual(packets.map((p) => [p.frame, tcpFlagNames(p.tcpFlags), p.seq, p.len, analysisNames(p.analysis)]));
+    expect(doc.packets.some((p) => p.analysis.includes('retransmission'))).toBe(true);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
 });
 
 describe('seqack on files it cannot read whole', () => {
