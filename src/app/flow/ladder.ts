@@ -15,18 +15,17 @@ const KEEP_TAIL = 3;
 
 const SYN = 2, FIN = 1, RST = 4;
 
-function plain(p: FlowPackets, k: number): boolean {
-  return (p.flags[k] & (SYN | FIN | RST)) === 0 && p.analysis[k] === 0;
-}
-
 /** `open` holds the `from` of runs the reader unfolded. */
 export function ladderRows(p: FlowPackets, open: ReadonlySet<number>): LadderRow[] {
   const rows: LadderRow[] = [];
+  // the columns at hand: a million packets are scanned on the page's thread when a flow opens
+  const { flags, analysis, count } = p;
+  const plain = (k: number) => (flags[k] & (SYN | FIN | RST)) === 0 && analysis[k] === 0;
   let k = 0;
-  while (k < p.count) {
-    if (!plain(p, k)) { rows.push({ kind: 'packet', k: k++ }); continue; }
+  while (k < count) {
+    if (!plain(k)) { rows.push({ kind: 'packet', k: k++ }); continue; }
     let end = k;
-    while (end < p.count && plain(p, end)) end++;
+    while (end < count && plain(end)) end++;
     const n = end - k;
     if (n <= FOLD_OVER || open.has(k + KEEP_HEAD)) {
       for (let i = k; i < end; i++) rows.push({ kind: 'packet', k: i });
@@ -34,7 +33,8 @@ export function ladderRows(p: FlowPackets, open: ReadonlySet<number>): LadderRow
       for (let i = k; i < k + KEEP_HEAD; i++) rows.push({ kind: 'packet', k: i });
       const from = k + KEEP_HEAD, to = end - KEEP_TAIL;
       const packets: [number, number] = [0, 0], bytes: [number, number] = [0, 0];
-      for (let i = from; i < to; i++) { packets[p.dir[i]]++; bytes[p.dir[i]] += p.len[i]; }
+      const { dir, len } = p;
+      for (let i = from; i < to; i++) { packets[dir[i]]++; bytes[dir[i]] += len[i]; }
       rows.push({ kind: 'run', from, to, packets, bytes });
       for (let i = to; i < end; i++) rows.push({ kind: 'packet', k: i });
     }
