@@ -12,6 +12,7 @@ import { resetFlows, arena, flowCount } from "./flow/table";
 import { resetTcp, tcpArena, tcpSize as _tcpSize } from "./analysis/tcp";
 import { resetFtp } from "./analysis/ftp";
 import { resetZeek, zeekDone } from "./analysis/zeek";
+import { tcpExtras, TCP_EXTRA_SIZE } from "./analysis/tcp-flow";
 import { FLOW_SIZE } from "./flow/flow";
 import { setEmit, outBuf, outLen, drained, PKT_SIZE } from "./flow/track";
 import { warnBuf, warnLen, warnDropped, warningText as text, resetWarnings } from "./util/warnings";
@@ -74,6 +75,8 @@ export function flowSize(): u32 { return FLOW_SIZE; }
 export function tcpPtr(): usize { return tcpArena(); }
 export function tcpSize(): u32 { return _tcpSize(); }
 export function zeekDonePtr(): usize { return zeekDone(); }
+export function tcpExtrasPtr(): usize { return tcpExtras(); }
+export function tcpExtraSize(): u32 { return <u32>TCP_EXTRA_SIZE; }
 export function packetSize(): u32 { return PKT_SIZE; }
 export function countsPtr(): usize { return countsBuf; }
 export function countsLength(): u32 { return countsLen; }

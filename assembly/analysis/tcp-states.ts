@@ -1,5 +1,5 @@
 import { TcpFlow, TcpSide, State, MAX_TRANSITIONS, TF_SIMULTANEOUS_CLOSE, TF_FIN_ACK_COMBINED,
-  TF_DATA_AFTER_FIN, OPT_SYN_SEEN } from "./tcp-flow";
+  TF_DATA_AFTER_FIN, TF_CLOSER, TF_CLOSER_B, OPT_SYN_SEEN } from "./tcp-flow";
 import { sideOf } from "./tcp";
 import { NONE } from "../flow/flow";
 
@@ -79,7 +79,7 @@ export function endpointStates(t: TcpFlow, d: u32, flags: u32, seq: u32, ack: u3
     let simultaneous = y.finFrame != NONE && !((flags & ACK) && ge(ack, y.finSeq + 1));
     if (x.finCount++ == 0) {
       x.finFrame = frame; x.finTime = now; x.finSeq = seq + seglen;
-      if (t.closer == NONE) t.closer = d;
+      if (!(t.flags & TF_CLOSER)) t.flags |= TF_CLOSER | (d ? TF_CLOSER_B : 0);
     }
     if (simultaneous) {
       t.flags |= TF_SIMULTANEOUS_CLOSE;

@@ -1,5 +1,6 @@
 import { TcpFlow, TcpSide, TCP_FLOW_SIZE, TCP_SIDE_SIZE, TCP_SIZE, ZEEK_OFFSET, Bit, TF_SYN_DATA,
-  OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TIMESTAMPS, OPT_FAST_OPEN, OPT_SYN_SEEN } from "./tcp-flow";
+  OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TIMESTAMPS, OPT_FAST_OPEN, OPT_SYN_SEEN, COUNTS_AT, extraOf,
+  resetTcpExtras } from "./tcp-flow";
 import { NONE } from "../flow/flow";
 import { endpointStates } from "./tcp-states";
 import { zeekBegin, zeekPacket } from "./zeek";
@@ -65,6 +66,7 @@ export function resetTcp(): void {
     pool = heap.alloc(<usize>poolCap * SEG_SIZE);
   }
   count = 0; poolUsed = 0; poolFree = NONE;
+  resetTcpExtras();
   resetTcptrace();
 }
 
@@ -86,13 +88,13 @@ export function newTcp(): u32 {
   let i = count++;
   let t = tcpAt(i);
   memory.fill(changetype<usize>(t), 0, TCP_SIZE);
-  t.closer = NONE;
   for (let d: u32 = 0; d < 2; d++) {
     let s = sideOf(t, d);
+    s.dir = <u8>d;
     // Wireshark starts a direction's window at G_MAXUINT32: not zero, and unlike any real one
     s.winScale = -1; s.firstAck = 1; s.validBif = 1; s.window = 0xFFFFFFFF;
     s.segHead = NONE; s.segTail = NONE; s.segSorted = 1;
-    s.mss = -1; s.wscale = -1; s.finFrame = NONE; s.rstFrame = NONE;
+    s.finFrame = NONE; s.rstFrame = NONE;
     beginTcptrace(s);
   }
   zeekBegin(changetype<usize>(t) + ZEEK_OFFSET);
@@ -130,8 +132,9 @@ function segAlloc(): u32 {
 }
 
 function countBits(t: TcpFlow, b: u32): void {
-  let p = changetype<usize>(t) + offsetof<TcpFlow>("counts0");
-  while (b) { // most packets have no flag: visit only the set bits
+  if (!b) return; // most packets have no flag, and most flows never get their TcpExtra
+  let p = extraOf(t) + COUNTS_AT;
+  while (b) { // visit only the set bits
     let q = p + (<usize>ctz(b) << 2);
     store<u32>(q, load<u32>(q) + 1);
     b &= b - 1;
@@ -183,9 +186,9 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
       let shift: i32 = rev.firstAck ? 0 : (rev.winScale == -2 ? 0 : rev.winScale);
       if (seq + seglen == rev.lastack + (rev.window << shift)) b |= Bit.window_full;
     }
-    if (same && window != 0 && window == fwd.window && (rev.lastFlags & Bit.keep_alive)) {
+    if (same && window != 0 && window == fwd.window && ((<u32>rev.lastFlags << 8) & Bit.keep_alive)) {
       b |= Bit.keep_alive_ack; // 7
-    } else if (same && window == 0 && window == fwd.window && (rev.lastFlags & Bit.zero_window_probe)) {
+    } else if (same && window == 0 && window == fwd.window && ((<u32>rev.lastFlags << 8) & Bit.zero_window_probe)) {
       b |= Bit.zero_window_probe_ack; // 8
     } else if (same && window != 0 && window == fwd.window) {
       // 9. duplicate ACK; -1 (set by ack_lost_segment) counts as none
@@ -251,14 +254,13 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
   let probe = (b & Bit.zero_window_probe) != 0;
   if ((gt(nextseq, fwd.nextseq) || fwd.nextseq == 0) && !probe) {
     fwd.nextseq = nextseq;
-    fwd.nextseqFrame = frame;
     fwd.nextseqTime = now;
   }
   if ((seq == fwd.maxseqtobeacked || fwd.maxseqtobeacked == 0) && !probe) fwd.maxseqtobeacked = fwd.nextseq;
   fwd.window = window;
   fwd.lastack = ack;
   fwd.lastackTime = now;
-  fwd.lastFlags = b;
+  fwd.lastFlags = <u8>(b >>> 8);
   // 14. segments this ACK covers leave the other side's list; an exact match gives the ACK RTT
   acked(rev, ack, now);
   // 15. bytes in flight, from this side's unacked segments
@@ -282,7 +284,7 @@ export function analyze(t: TcpFlow, d: u32, first: bool, syn: Syn, base: u32): v
   if (pkt.sackCount > 0) sack(fwd);
 
   // after the analysis, as Wireshark's dissector does them
-  if (pkt.optWscale >= 0) fwd.winScale = pkt.optWscale > 14 ? 14 : pkt.optWscale;
+  if (pkt.optWscale >= 0) fwd.winScale = <i8>(pkt.optWscale > 14 ? 14 : pkt.optWscale);
   if (flags & SYN) {
     windowScaling(fwd, rev, flags);
     fwd.firstAck = 1;
@@ -340,7 +342,6 @@ function sack(fwd: TcpSide): void {
     if (k < 3) total += right - left; // Wireshark keeps three blocks (MAX_TCP_SACK_RANGES - 1)
   }
   fwd.sackBytes = total;
-  fwd.sackCount = pkt.sackCount;
 }
 
 // Time since `then`, unsigned as Wireshark computes it: a clock going backwards is "long ago".
@@ -383,7 +384,6 @@ function initialRtt(t: TcpFlow, flags: u32, now: i64): void {
   if ((flags & (SYN | ACK)) == SYN) t.lastSynTime = now;
   else if ((flags & (SYN | ACK)) == ACK && t.lastSynTime != 0 && t.firstRtt == 0) {
     t.firstRtt = now - t.lastSynTime;
-    t.rttSet = t.firstRtt != 0 ? 1 : 0;
   }
 }
 
@@ -392,8 +392,8 @@ function handshake(t: TcpFlow, fwd: TcpSide, d: u32, flags: u32, seq: u32, segle
     if (!(fwd.options & OPT_SYN_SEEN)) {
       fwd.isn = seq;
       fwd.options |= OPT_SYN_SEEN;
-      if (pkt.optMss >= 0) { fwd.options |= OPT_MSS; fwd.mss = pkt.optMss; }
-      if (pkt.optWscale >= 0) { fwd.options |= OPT_WSCALE; fwd.wscale = pkt.optWscale; }
+      if (pkt.optMss >= 0) { fwd.options |= OPT_MSS; fwd.mss = <u16>pkt.optMss; }
+      if (pkt.optWscale >= 0) { fwd.options |= OPT_WSCALE; fwd.wscale = <u8>pkt.optWscale; }
       if (pkt.optSackPerm) fwd.options |= OPT_SACK_PERM;
       if (pkt.optTs) fwd.options |= OPT_TIMESTAMPS;
       if (pkt.optTfo) fwd.options |= OPT_FAST_OPEN;

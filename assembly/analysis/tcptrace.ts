@@ -373,7 +373,7 @@ export function tcptrace(me: TcpSide, other: TcpSide): void {
     let held = <i64>(pkt.data + <usize>cap) - <i64>pkt.payload;
     if (<i64>len > held) { me.truncBytes += <u64>(<i64>len - held); me.truncPackets++; }
   }
-  me.packets++;
+  // "total packets" is the flow record's count (pktsA, pktsB): every packet of the flow comes here
   if (me.ttFlags & TT_SCALED) me.winScaled++;
   me.latestSeq = <u32>end;
 
@@ -383,7 +383,8 @@ export function tcptrace(me: TcpSide, other: TcpSide): void {
   if (syn || fin || len > 0) {
     let n = len + (syn ? 1 : 0) + (fin ? 1 : 0);
     let counted: i32 = 0;
-    let probe = other.winLast == 0 && other.packets > 0 && !syn;
+    // (the other side has sent a packet when a quadrant bit is set: each packet sets its own)
+    let probe = other.winLast == 0 && (other.ttFlags & TT_QALL) != 0 && !syn;
     if (probe) {
       me.probePackets++;
       me.probeBytes += <u32>len;

@@ -2,7 +2,7 @@
 // objects. The same engine runs in the browser's worker, in the CLI and in the tests.
 
 import type { CoreExports } from './wasm.js';
-import { Summary, Flow, FlowFlag, Packet, Warning, Count, NONE, TCP_SIZE, seconds } from './layout.js';
+import { Summary, Flow, FlowFlag, Packet, Warning, Count, NONE, TCP_SIZE, TcpExtra, seconds } from './layout.js';
 import { readTcp, type TcpSummary } from './tcp-summary.js';
 import { linkTypeName, protoName, countName } from './names.js';
 import { formatAddress } from './address.js';
@@ -75,7 +75,8 @@ export class Engine {
 
   constructor(core: CoreExports) {
     this.#core = core;
-    if (core.flowSize() !== Flow.size || core.packetSize() !== Packet.size || core.tcpSize() !== TCP_SIZE) {
+    if (core.flowSize() !== Flow.size || core.packetSize() !== Packet.size || core.tcpSize() !== TCP_SIZE
+      || core.tcpExtraSize() !== TcpExtra.size) {
       throw new Error('seqack: the wasm core and src/core/layout.ts disagree on record sizes; rebuild both');
     }
   }
@@ -288,7 +289,7 @@ export class Engine {
     };
     if (tcpIndex !== NONE) {
       summary.tcp = readTcp(v, this.#core.tcpPtr() + tcpIndex * TCP_SIZE, (flags & FlowFlag.clientIsB) !== 0, duration,
-        this.#core.zeekDonePtr());
+        [a.packets, b.packets], { zeekDone: this.#core.zeekDonePtr(), tcpExtras: this.#core.tcpExtrasPtr() });
     }
     return summary;
   }

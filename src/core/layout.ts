@@ -54,8 +54,8 @@ export const Count = { size: 16, kind: 0, value: 4, count: 8 } as const;
 export const NONE = 0xffffffff;
 
 /** `time`: an i64 of nanoseconds since the epoch, read as exact seconds. */
-type FieldType = 'i64' | 'u64' | 'f64' | 'u32' | 'i32' | 'u8' | 'time';
-const SIZES: Record<FieldType, number> = { i64: 8, u64: 8, f64: 8, u32: 4, i32: 4, u8: 1, time: 8 };
+type FieldType = 'i64' | 'u64' | 'f64' | 'u32' | 'i32' | 'u16' | 'u8' | 'i8' | 'time';
+const SIZES: Record<FieldType, number> = { i64: 8, u64: 8, f64: 8, u32: 4, i32: 4, u16: 2, u8: 1, i8: 1, time: 8 };
 
 /** Offsets of an @unmanaged AssemblyScript class, from its fields in declaration order. */
 export interface Struct<K extends string> {
@@ -89,7 +89,9 @@ function getter(type: FieldType, at: number): (this: { v: DataView; p: number })
     case 'f64': return function () { return this.v.getFloat64(this.p + at, true); };
     case 'u32': return function () { return this.v.getUint32(this.p + at, true); };
     case 'i32': return function () { return this.v.getInt32(this.p + at, true); };
+    case 'u16': return function () { return this.v.getUint16(this.p + at, true); };
     case 'u8': return function () { return this.v.getUint8(this.p + at); };
+    case 'i8': return function () { return this.v.getInt8(this.p + at); };
   }
 }
 
@@ -107,37 +109,44 @@ export function nsOf<K extends string>(v: DataView, p: number, s: Struct<K>, nam
   return v.getBigInt64(p + f[2], true);
 }
 
-const u32 = 'u32' as const, i32 = 'i32' as const, u8 = 'u8' as const, i64 = 'i64' as const, u64 = 'u64' as const,
-  time = 'time' as const;
+const u32 = 'u32' as const, i32 = 'i32' as const, u16 = 'u16' as const, u8 = 'u8' as const, i8 = 'i8' as const,
+  i64 = 'i64' as const, u64 = 'u64' as const, time = 'time' as const;
 
 /** assembly/analysis/tcp-flow.ts TcpFlow: the part of a TCP flow's state both sides share. */
 export const TcpFlow = struct({
   firstRtt: i64, lastSynTime: time, synTime: time, synAckTime: time, ackTime: time,
-  synFrame: u32, synAckFrame: u32, ackFrame: u32, synCount: u32, synAckCount: u32, completeness: u32,
-  rttSet: u32, flags: u32, closer: u32,
-  counts0: u32, counts1: u32, counts2: u32, counts3: u32, counts4: u32, counts5: u32, counts6: u32,
-  counts7: u32, counts8: u32, counts9: u32, counts10: u32, counts11: u32, counts12: u32, counts13: u32,
-  counts14: u32,
+  completeness: u32, flags: u32, extra: u32, synFrame: u32, synAckFrame: u32, ackFrame: u32, synCount: u32,
+  synAckCount: u32,
 });
 
-/** assembly/analysis/tcp-flow.ts TcpSide: one direction; side A's follows TcpFlow, then side B's. */
+/** assembly/analysis/tcp-flow.ts TcpSide: one direction; side A's follows TcpFlow, then side B's. Its
+ *  total packets are the flow record's (pktsA, pktsB); its rarer counters are in TcpRare. */
 export const TcpSide = struct({
-  nextseqTime: time, lastackTime: time, finTime: time, rstTime: time,
-  dataBytes: u64, uniqueBytes: u64, rexmitBytes: u64, truncBytes: u64, winTot: u64, owinTot: u64,
-  rttSum: 'f64', rttSum2: 'f64',
-  nextseq: u32, maxseqtobeacked: u32, lastack: u32, window: u32, nextseqFrame: u32, lastnondupack: u32,
-  dupacknum: i32, lastFlags: u32, winScale: i32, segHead: u32, segTail: u32, segCount: u32,
-  sackBytes: u32, sackCount: u32,
-  isn: u32, mss: i32, wscale: i32,
-  packets: u32, ackPackets: u32, pureAcks: u32, dataPackets: u32, rexmitPackets: u32, oooPackets: u32,
-  probePackets: u32, probeBytes: u32, zeroWindows: u32, winMax: u32, winMin: u32, winLast: u32, winScaled: u32,
-  truncPackets: u32, rttCount: u32, rttMin: u32, rttMax: u32, rttLast: u32, rtt3whs: u32, dupAcks: u32,
-  tripleDupAcks: u32, sackPackets: u32, dsackPackets: u32, counts: u32, ttFlags: u32, ttAck: u32, ttSyn: u32,
-  ttFin: u32, latestSeq: u32, wraps: u32, quad0: u32, quad1: u32, quad2: u32, quad3: u32,
-  finFrame: u32, finSeq: u32, finCount: u32, rstFrame: u32, rstCount: u32,
-  states: u32, tf0: u32, tf1: u32, tf2: u32, tf3: u32, tf4: u32, tf5: u32, tf6: u32, tf7: u32,
-  firstAck: u8, validBif: u8, segSorted: u8, options: u8,
+  nextseqTime: time, lastackTime: time,
+  dataBytes: u64, uniqueBytes: u64, truncBytes: u64, winTot: u64, owinTot: u64, rttSum: 'f64', rttSum2: 'f64',
+  nextseq: u32, maxseqtobeacked: u32, lastack: u32, window: u32, lastnondupack: u32, dupacknum: i32,
+  segHead: u32, segTail: u32, sackBytes: u32, segCount: u16, firstAck: u8, validBif: u8, segSorted: u8,
+  winScale: i8, lastFlags: u8, options: u8,
+  counts: u32, ttFlags: u32, ttAck: u32, ttSyn: u32, latestSeq: u32, winLast: u32, winMax: u32, winMin: u32,
+  winScaled: u32, ackPackets: u32, pureAcks: u32, dataPackets: u32, truncPackets: u32,
+  quad0: u32, quad1: u32, quad2: u32, quad3: u32,
+  states: u32, isn: u32, finFrame: u32, finSeq: u32,
+  rttCount: u32, rttMin: u32, rttMax: u32, rttLast: u32, dupAcks: u32, sackPackets: u32, ttFin: u32, rtt3whs: u32,
+  finCount: u32, rstFrame: u32, rstCount: u32,
+  tf0: u32, tf1: u32, tf2: u32, tf3: u32, tf4: u32, tf5: u32, tf6: u32, tf7: u32,
+  mss: u16, wscale: u8, dir: u8, finTime: time, rstTime: time,
 });
+
+/** assembly/analysis/tcp-flow.ts TcpRare: a side's rarer tcptrace counters, in the flow's TcpExtra. */
+export const TcpRare = struct({
+  rexmitBytes: u64, rexmitPackets: u32, oooPackets: u32, probePackets: u32, probeBytes: u32, zeroWindows: u32,
+  tripleDupAcks: u32, dsackPackets: u32, wraps: u32,
+});
+
+/** A flow's block in the core's TCP extras pool (tcpExtrasPtr()), made on its first rare event
+ *  (TcpFlow.extra: index + 1, 0 when none, every field then 0): Wireshark's flag counts (u32 each,
+ *  by their bit in ANALYSIS_FLAGS), then side A's and side B's TcpRare. */
+export const TcpExtra = { size: 144, counts: 0, rareA: 64, rareB: 104 } as const;
 
 /** The RFC 9293 states a side entered, from TcpSide.states (nibble i: entry i's state + 1, 0 when
  *  none) and tf0..tf7, oldest first. */
@@ -156,8 +165,8 @@ export const ZEEK_OFFSET = TcpFlow.size + 2 * TcpSide.size;
 export const ZEEK_SIZE = 224;
 export const TCP_SIZE = ZEEK_OFFSET + ZEEK_SIZE;
 
-/** TcpFlow.flags */
-export const TcpFlag = { simultaneousClose: 1, finAckCombined: 2, dataAfterFin: 4, synData: 8 } as const;
+/** TcpFlow.flags; closer: a side has sent a FIN, closerB: the first one was side B's. */
+export const TcpFlag = { simultaneousClose: 1, finAckCombined: 2, dataAfterFin: 4, synData: 8, closer: 16, closerB: 32 } as const;
 /** TcpSide.options */
 export const TcpOption = { mss: 1, wscale: 2, sackPerm: 4, timestamps: 8, fastOpen: 16, synSeen: 32 } as const;
 /** TcpSide.ttFlags (assembly/analysis/tcptrace.ts TT_*): window scaling in effect for the averages. */

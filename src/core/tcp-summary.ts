@@ -1,8 +1,8 @@
 // A TCP flow's story, from the core's TcpFlow and TcpSide records: handshake, each direction's
 // statistics (tcptrace's), teardown, endpoint states and Wireshark's analysis flag counts.
 
-import { TcpFlow, TcpSide, TcpFlag, TcpOption, TcptraceFlag, TCP_STATES, ANALYSIS_FLAGS, NONE, ZEEK_OFFSET, readStruct, nsOf, seconds,
-  transitions } from './layout.js';
+import { TcpFlow, TcpSide, TcpRare, TcpExtra, TcpFlag, TcpOption, TcptraceFlag, TCP_STATES, ANALYSIS_FLAGS, NONE, ZEEK_OFFSET,
+  readStruct, nsOf, seconds, transitions } from './layout.js';
 import { readZeek, type ZeekConn } from './zeek.js';
 
 export type AnalysisFlag = (typeof ANALYSIS_FLAGS)[number];
@@ -130,15 +130,28 @@ export interface TcpSummary {
 // Durations arrive as nanoseconds; absolute times arrive from layout.ts already in seconds.
 const ns = (v: number) => v / 1e9;
 
-/** The TCP record at `p`; `zeekDone`: the core's pool of ended Zeek connections (zeekDonePtr()). */
-export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: number, zeekDone: number): TcpSummary {
+/** A TcpRare of a flow without a TcpExtra block: every counter 0. */
+const NO_RARE: Record<string, number> = Object.fromEntries(TcpRare.fields.map(([name]) => [name, 0]));
+
+/** The core's pools a TCP record points into: ended Zeek connections (zeekDonePtr()) and TcpExtra
+ *  blocks (tcpExtrasPtr()). */
+export interface TcpPools { zeekDone: number; tcpExtras: number }
+
+/** The TCP record at `p`; `packets`: the flow record's packets from endpoints A and B. */
+export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: number, packets: [number, number],
+  pools: TcpPools): TcpSummary {
   const t = readStruct(v, p, TcpFlow) as Record<string, number>;
   const a = readStruct(v, p + TcpFlow.size, TcpSide) as Record<string, number>;
   const b = readStruct(v, p + TcpFlow.size + TcpSide.size, TcpSide) as Record<string, number>;
+  const extra = t.extra ? pools.tcpExtras + (t.extra - 1) * TcpExtra.size : 0;
+  const rare = (at: number) => (extra ? readStruct(v, extra + at, TcpRare) as Record<string, number> : NO_RARE);
+  const [ra, rb] = [rare(TcpExtra.rareA), rare(TcpExtra.rareB)];
   const [c, s] = clientIsB ? [b, a] : [a, b];
+  const [rc, rs] = clientIsB ? [rb, ra] : [ra, rb];
+  const [pc, ps] = clientIsB ? [packets[1], packets[0]] : packets;
   const sideName = (d: number): 'client' | 'server' => ((d === 1) === clientIsB ? 'client' : 'server');
   const analysis = {} as Record<AnalysisFlag, number>;
-  ANALYSIS_FLAGS.forEach((name, i) => { analysis[name] = t[`counts${i}`]; });
+  ANALYSIS_FLAGS.forEach((name, i) => { analysis[name] = extra ? v.getUint32(extra + TcpExtra.counts + 4 * i, true) : 0; });
   const at = (frame: number, time: number) => (frame && frame !== NONE ? { frame, time } : null);
 
   const syn = at(t.synFrame, t.synTime), synAck = at(t.synAckFrame, t.synAckTime), ack = at(t.ackFrame, t.ackTime);
@@ -153,13 +166,13 @@ export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: nu
   const fins = [a, b].filter((x) => x.finFrame !== NONE).sort((x, y) => x.finFrame - y.finFrame);
   const sideAt = [p + TcpFlow.size, p + TcpFlow.size + TcpSide.size];
   const finNs = (x: Record<string, number>) => nsOf(v, sideAt[x === a ? 0 : 1], TcpSide, 'finTime');
-  const closer = t.closer === NONE ? null : sideName(t.closer);
+  const closer = t.flags & TcpFlag.closer ? sideName(t.flags & TcpFlag.closerB ? 1 : 0) : null;
   const teardownOutcome = firstRst && (fins.length < 2 || firstRst.rstFrame < fins[1].finFrame) ? 'reset'
     : fins.length === 2 ? 'fin' : fins.length === 1 ? 'half-closed' : 'open';
   const timeWaitSide = [a, b].findIndex((x) => stateOf(x) === 'TIME_WAIT');
-  const zeek = readZeek(v, p + ZEEK_OFFSET, clientIsB, zeekDone);
+  const zeek = readZeek(v, p + ZEEK_OFFSET, clientIsB, pools.zeekDone);
   return {
-    initialRtt: t.rttSet ? ns(t.firstRtt) : null,
+    initialRtt: t.firstRtt !== 0 ? ns(t.firstRtt) : null,
     completeness: t.completeness,
     connState: zeek?.connState ?? null,
     history: zeek?.history ?? null,
@@ -171,8 +184,8 @@ export function readTcp(v: DataView, p: number, clientIsB: boolean, duration: nu
       synAckRetransmissions: Math.max(0, t.synAckCount - 1),
       dataOnSyn: (t.flags & TcpFlag.synData) !== 0,
     },
-    client: direction(c, duration),
-    server: direction(s, duration),
+    client: direction(c, rc, pc, duration),
+    server: direction(s, rs, ps, duration),
     teardown: {
       outcome: teardownOutcome,
       activeCloser: closer,
@@ -194,7 +207,8 @@ function stateOf(x: Record<string, number>): TcpState {
   return TCP_STATES[transitions(x).at(-1)?.state ?? 0];
 }
 
-function direction(x: Record<string, number>, duration: number): TcpDirection {
+/** `x`: the side's TcpSide, `r` its TcpRare, `packets` what it sent (all of which tcptrace saw). */
+function direction(x: Record<string, number>, r: Record<string, number>, packets: number, duration: number): TcpDirection {
   const states = transitions(x).map(({ frame, state }) => ({ frame, state: TCP_STATES[state] }));
   const synSeen = (x.options & TcpOption.synSeen) !== 0;
   const n = x.rttCount;
@@ -202,28 +216,28 @@ function direction(x: Record<string, number>, duration: number): TcpDirection {
   // tcptrace's Stdev(): the sample deviation, 0 for two samples or fewer
   const stdev = n <= 2 ? 0 : Math.sqrt((x.rttSum2 - (x.rttSum * x.rttSum) / n) / (n - 1));
   return {
-    packets: x.packets,
+    packets,
     ackPackets: x.ackPackets,
     pureAcks: x.pureAcks,
     sackPackets: x.sackPackets,
-    dsackPackets: x.dsackPackets,
+    dsackPackets: r.dsackPackets,
     maxSackBlocks: x.counts >>> 24,
     uniqueBytes: x.uniqueBytes,
     dataPackets: x.dataPackets,
     dataBytes: x.dataBytes,
-    retransmittedPackets: x.rexmitPackets,
-    retransmittedBytes: x.rexmitBytes,
-    zeroWindowProbes: x.probePackets,
-    zeroWindowProbeBytes: x.probeBytes,
-    outOfOrder: x.oooPackets,
+    retransmittedPackets: r.rexmitPackets,
+    retransmittedBytes: r.rexmitBytes,
+    zeroWindowProbes: r.probePackets,
+    zeroWindowProbeBytes: r.probeBytes,
+    outOfOrder: r.oooPackets,
     synPackets: x.counts & 0xff,
     finPackets: (x.counts >>> 8) & 0xff,
     maxWindow: x.winMax,
     minWindow: x.winMin,
-    avgWindow: avgWindow(x),
-    zeroWindows: x.zeroWindows,
+    avgWindow: avgWindow(x, packets),
+    zeroWindows: r.zeroWindows,
     throughput: duration > 0 ? x.uniqueBytes / duration : null,
-    missedData: missedData(x),
+    missedData: missedData(x, r.wraps),
     truncatedData: x.truncBytes,
     truncatedPackets: x.truncPackets,
     rtt: n ? {
@@ -232,7 +246,7 @@ function direction(x: Record<string, number>, duration: number): TcpDirection {
     } : null,
     rttFrom3whs: x.rtt3whs ? us(x.rtt3whs) : null,
     duplicateAcks: x.dupAcks,
-    tripleDuplicateAcks: x.tripleDupAcks,
+    tripleDuplicateAcks: r.tripleDupAcks,
     isn: synSeen ? x.isn : null,
     options: synSeen ? {
       mss: x.options & TcpOption.mss ? x.mss : null,
@@ -250,17 +264,17 @@ function direction(x: Record<string, number>, duration: number): TcpDirection {
 
 /** "ttl stream length" from the SYN to the FIN, or to the last segment after a reset, over the
  *  sequence space wrap-arounds, less the unique bytes; in 64-bit arithmetic as tcptrace's. */
-function missedData(x: Record<string, number>): number | null {
+function missedData(x: Record<string, number>, wrapCount: number): number | null {
   const syns = x.counts & 0xff, fins = (x.counts >>> 8) & 0xff, resets = (x.counts >>> 16) & 0xff;
   if (syns === 0 || fins === 0) return null;
   const W = 1n << 32n;
-  const last = BigInt(resets > 0 ? x.latestSeq : x.ttFin), syn = BigInt(x.ttSyn), wraps = BigInt(x.wraps);
+  const last = BigInt(resets > 0 ? x.latestSeq : x.ttFin), syn = BigInt(x.ttSyn), wraps = BigInt(wrapCount);
   const length = last > syn ? last + W * wraps - syn - 1n : last + W * (wraps + 1n) - syn - 1n;
   return Number(length - BigInt(x.uniqueBytes));
 }
 
 /** "avg win adv": over the packets since scaling took effect, or over all of them. */
-function avgWindow(x: Record<string, number>): number {
-  const n = x.ttFlags & TcptraceFlag.scaled ? x.winScaled : x.packets;
+function avgWindow(x: Record<string, number>, packets: number): number {
+  const n = x.ttFlags & TcptraceFlag.scaled ? x.winScaled : packets;
   return n === 0 ? 0 : Math.floor(x.winTot / n);
 }

@@ -22,6 +22,9 @@ export interface CoreExports {
   tcpSize(): number;
   /** The pool of ended Zeek connections (assembly/analysis/zeek.ts); it moves as it grows. */
   zeekDonePtr(): number;
+  /** The pool of TcpExtra blocks (assembly/analysis/tcp-flow.ts); it moves as it grows. */
+  tcpExtrasPtr(): number;
+  tcpExtraSize(): number;
   packetSize(): number;
   countsPtr(): number;
   countsLength(): number;

@@ -3,14 +3,14 @@
 // flow's clientIsB bit, as Engine.flow() does.
 
 import type { CoreExports } from '../core/wasm.js';
-import { Flow, FlowFlag, Summary, TcpFlow, TCP_SIZE, ANALYSIS_FLAGS, NONE } from '../core/layout.js';
+import { Flow, FlowFlag, Summary, TcpFlow, TcpExtra, TCP_SIZE, ANALYSIS_FLAGS, NONE } from '../core/layout.js';
 import type { FlowSource, NumberName, FlagName } from '../filter/fields.js';
 
 const TWO32 = 4294967296;
 
 /** Offset of a TcpFlow field (layout.ts), for the few read here without building the summary. */
 const tcpField = (name: string) => TcpFlow.fields.find(([n]) => n === name)![2];
-const FIRST_RTT = tcpField('firstRtt'), RTT_SET = tcpField('rttSet'), COUNTS = tcpField('counts0');
+const FIRST_RTT = tcpField('firstRtt'), EXTRA = tcpField('extra');
 
 /** Analysis flags that say something went wrong (not window updates or keep-alive ACKs). */
 const PROBLEMS = ANALYSIS_FLAGS.flatMap((name, k) => (['window_update', 'keep_alive_ack', 'reused_ports'].includes(name) ? [] : [k]));
@@ -60,7 +60,8 @@ export class FlowTable implements FlowSource {
       }
       case 'rtt': {
         const t = this.#tcp(i);
-        return t >= 0 && v.getUint32(t + RTT_SET, true) ? this.#ns(t + FIRST_RTT) / 1e9 : NaN;
+        const rtt = t >= 0 ? this.#ns(t + FIRST_RTT) : 0; // 0: not known
+        return rtt !== 0 ? rtt / 1e9 : NaN;
       }
     }
   }
@@ -71,21 +72,28 @@ export class FlowTable implements FlowSource {
     return k === NONE ? -1 : this.#core.tcpPtr() + k * TCP_SIZE;
   }
 
-  analysis(i: number, k: number): number {
+  /** Where the flow's analysis flag counts are (its TcpExtra), or -1 when it has none: all 0. */
+  #counts(i: number): number {
     const t = this.#tcp(i);
-    if (t < 0) return 0;
-    if (k >= 0) return this.#view.getUint32(t + COUNTS + 4 * k, true);
+    const e = t < 0 ? 0 : this.#view.getUint32(t + EXTRA, true);
+    return e === 0 ? -1 : this.#core.tcpExtrasPtr() + (e - 1) * TcpExtra.size + TcpExtra.counts;
+  }
+
+  analysis(i: number, k: number): number {
+    const c = this.#counts(i);
+    if (c < 0) return 0;
+    if (k >= 0) return this.#view.getUint32(c + 4 * k, true);
     let sum = 0;
-    for (let j = 0; j < ANALYSIS_FLAGS.length; j++) sum += this.#view.getUint32(t + COUNTS + 4 * j, true);
+    for (let j = 0; j < ANALYSIS_FLAGS.length; j++) sum += this.#view.getUint32(c + 4 * j, true);
     return sum;
   }
 
   /** Packets with an analysis flag that marks trouble, for sorting by problems. */
   problems(i: number): number {
-    const t = this.#tcp(i);
-    if (t < 0) return 0;
+    const c = this.#counts(i);
+    if (c < 0) return 0;
     let sum = 0;
-    for (const k of PROBLEMS) sum += this.#view.getUint32(t + COUNTS + 4 * k, true);
+    for (const k of PROBLEMS) sum += this.#view.getUint32(c + 4 * k, true);
     return sum;
   }
 
