@@ -3,8 +3,18 @@
 // also how a load is cancelled (a download too).
 
 import { wrap, proxy, transfer, releaseProxy, type Remote } from 'comlink';
-import type { AnalyzerApi, LoadProgress } from '../worker/analyzer.js';
+import type { AnalyzerApi, LoadProgress, OpenOptions } from '../worker/analyzer.js';
 import type { CaptureSummary } from '../core/engine.js';
+
+/**
+ * What the page's address sets for its loads, read as the page starts (the address then changes with
+ * what is open): `?index-limit=N` holds the packet index to N packets, for a machine with less memory
+ * to spare than the browser reports (by default the index may take a quarter of it).
+ */
+const OPTIONS: OpenOptions = (() => {
+  const n = Number(new URLSearchParams(location.search).get('index-limit'));
+  return n > 0 ? { indexLimit: Math.floor(n) } : {};
+})();
 
 export class AnalyzerClient {
   readonly #worker: Worker;
@@ -17,7 +27,7 @@ export class AnalyzerClient {
   }
 
   open(file: Blob, onProgress: (p: LoadProgress) => void): Promise<CaptureSummary> {
-    return this.api.open(file, proxy(onProgress));
+    return this.api.open(file, proxy(onProgress), OPTIONS);
   }
 
   /** Reads a stream (a fetch's body): the worker pulls it chunk by chunk, each one transferred. */
@@ -28,7 +38,7 @@ export class AnalyzerClient {
       const r = await reader.read();
       return r.done ? null : transfer(r.value, [r.value.buffer]);
     };
-    return this.api.openStream(proxy(pull), size, proxy(onProgress));
+    return this.api.openStream(proxy(pull), size, proxy(onProgress), OPTIONS);
   }
 
   dispose(): void {

@@ -143,6 +143,7 @@ export const en = {
   'flow.label': 'Flow details',
   'flow.loading': 'Loading the flow…',
   'flow.stream': 'stream {n}',
+  'flow.cut': 'Showing the first {shown} of this flow\'s {total} packets: the packet index filled up before its end.',
   'flow.client': 'Client',
   'flow.server': 'Server',
   'side.client': 'client',

@@ -145,6 +145,7 @@ export const ko: Record<Key, string> = {
   'flow.label': '흐름 상세',
   'flow.loading': '흐름을 불러오는 중…',
   'flow.stream': '스트림 {n}',
+  'flow.cut': '이 흐름의 패킷 {total}개 중 처음 {shown}개만 보여 줍니다: 흐름이 끝나기 전에 패킷 색인이 가득 찼습니다.',
   'flow.client': '클라이언트',
   'flow.server': '서버',
   'side.client': '클라이언트',

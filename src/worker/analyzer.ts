@@ -7,7 +7,9 @@ import { instantiate } from '../core/wasm.js';
 import { Engine, type CaptureSummary, type FlowSummary, type Endpoint } from '../core/engine.js';
 import { feed, streamGunzip } from '../core/feed.js';
 import { blobChunks } from './blob-chunks.js';
-import { PacketIndex, type PacketColumns } from './packet-index.js';
+import { INDEX_BYTES_PER_PACKET, PacketIndex, indexLimit, type PacketColumns } from './packet-index.js';
+import { readPacket } from '../core/packets.js';
+import { formatBytes } from '../core/report.js';
 import { PacketBytes } from './packet-bytes.js';
 import { readSacks, sackQuery } from './flow-sacks.js';
 import { FlowTable } from './flow-table.js';
@@ -33,6 +35,11 @@ export interface FlowKey {
   server: Endpoint;
   /** Seconds since the epoch, to the microsecond. */
   first: number;
+}
+
+export interface OpenOptions {
+  /** The most packets the packet index holds (default: indexLimit() of this device's memory). */
+  indexLimit?: number;
 }
 
 export interface LoadProgress {
@@ -102,33 +109,49 @@ export class Analyzer {
   #file: (() => Blob) | null = null;
 
   /** Reads the whole file; flows can be asked for while it runs. Resolves with the summary. */
-  open(file: Blob, onProgress?: (p: LoadProgress) => void): Promise<CaptureSummary> {
+  open(file: Blob, onProgress?: (p: LoadProgress) => void, options: OpenOptions = {}): Promise<CaptureSummary> {
     this.#file = () => file;
-    return this.#read(blobChunks(file), () => file.size, onProgress);
+    return this.#read(blobChunks(file), () => file.size, onProgress, options);
   }
 
   /**
    * Reads a capture that arrives as a stream: `pull` gives the next chunk, null at the end. `size` is
    * what the server announced (0: unknown). The bytes are kept as they pass, for packetBytes and cuts.
    */
-  openStream(pull: () => Promise<Uint8Array<ArrayBuffer> | null>, size: number, onProgress?: (p: LoadProgress) => void): Promise<CaptureSummary> {
+  openStream(pull: () => Promise<Uint8Array<ArrayBuffer> | null>, size: number, onProgress?: (p: LoadProgress) => void,
+    options: OpenOptions = {}): Promise<CaptureSummary> {
     const kept = new StreamFile();
     this.#file = () => kept.blob;
-    return this.#read(kept.tee(pulled(pull)), () => size || kept.size, onProgress);
+    return this.#read(kept.tee(pulled(pull)), () => size || kept.size, onProgress, options);
   }
 
-  async #read(chunks: AsyncIterable<Uint8Array>, size: () => number, onProgress?: (p: LoadProgress) => void): Promise<CaptureSummary> {
+  async #read(chunks: AsyncIterable<Uint8Array>, size: () => number, onProgress: ((p: LoadProgress) => void) | undefined,
+    options: OpenOptions): Promise<CaptureSummary> {
     const begun = performance.now();
     const core = await loadCore();
     const engine = new Engine(core);
-    const index = new PacketIndex();
+    const index = new PacketIndex(options.indexLimit ?? indexLimit((navigator as { deviceMemory?: number }).deviceMemory));
     this.#engine = engine;
     this.#table = new FlowTable(core);
     this.#view = new FlowView();
     this.#index = index;
     // where the load's time goes, for npm run bench:app: waiting for the file, the core, the index
     const phases = { starting: performance.now() - begun, waiting: 0, parsing: 0, indexing: 0 };
-    engine.begin({ onPackets: (records, n) => { const t = performance.now(); index.add(records, n); phases.indexing += performance.now() - t; } });
+    let full = false;
+    engine.begin({
+      onPackets: (records, n) => {
+        const t = performance.now();
+        const kept = index.add(records, n);
+        phases.indexing += performance.now() - t;
+        if (kept < n && !full) {
+          full = true;
+          const p = readPacket(records, kept);
+          engine.hostWarning('index_full', `the packet index is full: it holds the first ${index.count} packets `
+            + `(${formatBytes(index.count * INDEX_BYTES_PER_PACKET)} at its budget of ${INDEX_BYTES_PER_PACKET} bytes a packet); every packet is still `
+            + `analysed in the flows, but their packet lists, ladders and graphs end before this one`, p.offset, p.frame);
+        }
+      },
+    });
 
     const started = performance.now();
     let last = -Infinity;

@@ -27,8 +27,27 @@ const NO_FLOW = STATES * STATES;
 /** The code of a packet whose flags, direction, analysis and states are in the `odd` side list. */
 const ODD = 127;
 
+/** What the index is budgeted a packet (it takes 30 bytes). */
+export const INDEX_BYTES_PER_PACKET = 32;
+
+/**
+ * The most packets the index holds on a device with `deviceMemory` GiB (navigator.deviceMemory,
+ * which browsers report up to 8): a quarter of that memory, 2 GiB where the browser does not say.
+ * Past it the core still reads and analyses every packet; only the per-packet views stop.
+ */
+export function indexLimit(deviceMemory?: number): number {
+  const gib = Math.min(8, deviceMemory && deviceMemory > 0 ? deviceMemory : 8) / 4;
+  return Math.floor((gib * 2 ** 30) / INDEX_BYTES_PER_PACKET);
+}
+
 export class PacketIndex {
   count = 0;
+  /** The most packets it holds; add() leaves out the rest. */
+  readonly limit: number;
+
+  constructor(limit = Infinity) {
+    this.limit = limit;
+  }
 
   /** Packets back to the flow's previous packet: 0 for its first, WIDE when in #prevFar. */
   #prev = new Column(u16);
@@ -69,8 +88,11 @@ export class PacketIndex {
   #baseLo = 0;
   #baseHi = 0;
 
-  /** Copies a batch of the core's packet records (valid only during the call). */
-  add(records: DataView, n: number): void {
+  /** Copies a batch of the core's packet records (valid only during the call), as many as the limit
+   *  leaves room for: gives how many it kept, the first ones. */
+  add(records: DataView, n: number): number {
+    n = Math.min(n, Math.max(0, this.limit - this.count));
+    if (n === 0) return 0;
     this.#reserve(this.count + n);
     const words = alignedWords(records, n);
     const W = Packet.size >> 2;
@@ -115,6 +137,7 @@ export class PacketIndex {
       }
       this.count += m;
     }
+    return n;
   }
 
   /** The load is over: cuts the last pages and the lists to what they hold. */

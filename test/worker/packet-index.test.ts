@@ -10,7 +10,7 @@ import { Engine } from '../../src/core/engine.js';
 import { feed, streamGunzip } from '../../src/core/feed.js';
 import { wasmPath } from '../../src/core/node.js';
 import { Packet, NONE } from '../../src/core/layout.js';
-import { PacketIndex } from '../../src/worker/packet-index.js';
+import { PacketIndex, indexLimit } from '../../src/worker/packet-index.js';
 import { blobChunks } from '../../src/worker/blob-chunks.js';
 import { generate, type GenerateOptions } from '../../bench/generate.js';
 import { concat } from '../helpers/capture-writer.js';
@@ -217,5 +217,29 @@ describe('packet index', () => {
       expect(perPacket).toBeLessThanOrEqual(32);
       expect(ix.flowBytes).toBeLessThanOrEqual(8 * engine.flowCount);
     }
+  });
+
+  it('holds at most its limit, the first packets, exactly as without one', async () => {
+    const parts: Uint8Array[] = [];
+    generate({ packets: 100_000, seed: 7, payload: 'headers', format: 'pcap' }, (slice) => parts.push(slice.slice()));
+    const engine = new Engine(await instantiate(await readFile(wasmPath())));
+    const limit = 70_001; // past a page of 65,536, in the middle of one of the core's batches
+    const ix = new PacketIndex(limit);
+    const recs: Rec[] = [];
+    const kept: number[] = [];
+    engine.begin({ onPackets: (v, n) => { kept.push(ix.add(v, n)); for (let i = 0; i < n; i++) recs.push(read(v, i)); } });
+    await feed(engine, blobChunks(new Blob([concat(...parts) as Uint8Array<ArrayBuffer>])), streamGunzip);
+    ix.finish();
+    expect(recs.length).toBe(100_000);
+    expect(kept.reduce((a, b) => a + b, 0)).toBe(limit);
+    expect(kept.filter((k) => k === 0).length).toBeGreaterThan(0); // batches past the limit: none kept
+    expectSame(ix, recs.slice(0, limit));
+  });
+
+  it('is budgeted a quarter of the memory the browser reports, at 32 bytes a packet', () => {
+    expect(indexLimit(8)).toBe(2 ** 31 / 32);
+    expect(indexLimit(4)).toBe(2 ** 30 / 32);
+    expect(indexLimit(0.5)).toBe(2 ** 27 / 32);
+    expect(indexLimit(undefined)).toBe(indexLimit(8)); // not reported: as for 8 GiB, what browsers report at most
   });
 });
