@@ -14,6 +14,7 @@ export const en = {
 
   'load.label': 'Reading the capture',
   'load.progress': '{read} of {total} · {packets} packets · {flows} flows · {speed}/s',
+  'load.left': ' · {left} left',
   'load.done': '{format} · {size} · {packets} packets · {flows} flows',
 
   'load.progressUnknown': '{read} · {packets} packets · {flows} flows · {speed}/s',

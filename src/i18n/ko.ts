@@ -16,6 +16,7 @@ export const ko: Record<Key, string> = {
 
   'load.label': '캡처 읽는 중',
   'load.progress': '{total} 중 {read} · 패킷 {packets}개 · 흐름 {flows}개 · {speed}/s',
+  'load.left': ' · {left} 남음',
   'load.done': '{format} · {size} · 패킷 {packets}개 · 흐름 {flows}개',
 
   'load.progressUnknown': '{read} · 패킷 {packets}개 · 흐름 {flows}개 · {speed}/s',

@@ -95,8 +95,8 @@ async function serveRemote() {
       }
       case '/slow.pcap': { // slowly enough to watch the progress
         res.writeHead(200, { ...cors, 'content-length': String(wiki.length) });
-        for (let at = 0; at < wiki.length; at += 1024) {
-          res.write(wiki.subarray(at, at + 1024));
+        for (let at = 0; at < wiki.length; at += 512) { // 2 s in all
+          res.write(wiki.subarray(at, at + 512));
           await new Promise((r) => setTimeout(r, 40));
         }
         return res.end();
@@ -296,6 +296,8 @@ describe('captures from links (?url=)', () => {
     const size = formatBytes(readFileSync(WIKIPEDIA).length);
     // while it arrives: bytes read of the announced size, and the bar moving
     await expect.poll(() => page.getByTestId('capture-facts').textContent(), { timeout: 10_000 }).toContain(` of ${size} · `);
+    // and, once the rate has had half a second, the time left at that rate
+    await expect.poll(() => page.getByTestId('capture-facts').textContent(), { timeout: 10_000 }).toMatch(/\/s · \d+ s left$/);
     const bar = page.getByRole('progressbar');
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(5);
     await screenshot(page, 'url-loading');

@@ -13,6 +13,13 @@ export function formatCount(n: number): string {
   return n < 0 && out !== '0' ? '-' + out : out;
 }
 
+/** A wait still to come, in whole seconds: 8 s, 2 min 5 s, 1 h 3 min. */
+export function formatLeft(s: number): string {
+  const n = Math.max(1, Math.ceil(s));
+  if (n < 60) return `${n} s`;
+  return n < 3600 ? `${Math.floor(n / 60)} min ${n % 60} s` : `${Math.floor(n / 3600)} h ${Math.floor(n / 60) % 60} min`;
+}
+
 /** Seconds with a unit that keeps three or four significant digits: 850 µs, 12.3 ms, 4.21 s. */
 export function formatDuration(s: number): string {
   const a = Math.abs(s);
