@@ -68,7 +68,7 @@ async function peek(src: AsyncIterable<Uint8Array>, n: number): Promise<{ head: 
   while (have < n) {
     const r = await it.next();
     if (r.done) { done = true; break; }
-    held.push(r.value);
+    held.push(r.value.slice()); // a copy: a stream may read its next chunk into the same buffer
     have += r.value.length;
   }
   const head = concat(held);
@@ -193,7 +193,9 @@ export const streamGunzip: Gunzip = (compressed) => {
       for await (const c of slices(compressed)) {
         await out.room();
         if (out.closed) { await writer.abort(); return; }
-        await writer.write(c);
+        // a copy: a decompressor may still hold a chunk after its write resolved (Node's does), and
+        // the file's reader reads its next chunk into the same buffer
+        await writer.write(c.slice());
       }
       await writer.close();
     } catch (e) {
