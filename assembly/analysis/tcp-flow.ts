@@ -1,4 +1,5 @@
 import { ZEEK_SIZE } from "./zeek";
+import { Pool } from "../util/pool";
 
 // TCP state of one flow, kept beside the flow in its own arena (flow.tcp indexes it). The shared
 // part comes first, then one TcpSide per direction (A, then B), then Zeek's state (zeek.ts). Wide
@@ -157,28 +158,19 @@ class TcpRare {
 
 // The extras pool: one block per flow with any, none freed until the next capture. At the TCP
 // table's limit it stays far under the runtime's 1 GiB per allocation.
-let extraPool: usize = 0;
-let extraCap: u32 = 0;
-let extraUsed: u32 = 0;
+const extras = new Pool(TCP_EXTRA_SIZE);
 
-export function resetTcpExtras(): void { extraUsed = 0; }
+export function resetTcpExtras(): void { extras.reset(); }
 
 // For the host (src/core/tcp-summary.ts): it moves as it grows.
-export function tcpExtras(): usize { return extraPool; }
+export function tcpExtras(): usize { return extras.base; }
 
 // @ts-ignore: decorator
-@inline function extraAt(t: TcpFlow): usize { return extraPool + <usize>(t.extra - 1) * TCP_EXTRA_SIZE; }
+@inline function extraAt(t: TcpFlow): usize { return extras.at(t.extra); }
 
 // The flow's TcpExtra, made zeroed when it has none.
 export function extraOf(t: TcpFlow): usize {
-  if (t.extra == 0) {
-    if (extraUsed == extraCap) {
-      extraCap = extraCap == 0 ? 256 : extraCap * 2;
-      extraPool = extraPool == 0 ? heap.alloc(<usize>extraCap * TCP_EXTRA_SIZE) : heap.realloc(extraPool, <usize>extraCap * TCP_EXTRA_SIZE);
-    }
-    t.extra = ++extraUsed;
-    memory.fill(extraAt(t), 0, TCP_EXTRA_SIZE);
-  }
+  if (t.extra == 0) t.extra = extras.take();
   return extraAt(t);
 }
 

@@ -1,4 +1,5 @@
 import * as pkt from "../packet";
+import { Pool } from "../util/pool";
 
 // Zeek's view of a TCP connection, for its conn.log: endpoint states (conn_state), the history
 // letters, the sequence numbers that give orig_bytes and resp_bytes, and a small model of Zeek's
@@ -149,39 +150,20 @@ class ZeekLive {
 // The pools: ended connections (DONE_SIZE per flow with any) and extras (EXTRA_SIZE per side with
 // any). A flow takes at most one block and each side one extra, so that they stay far under the
 // runtime's 1 GiB per allocation at the TCP table's limit; nothing is freed until the next capture.
-let donePool: usize = 0;
-let doneCap: u32 = 0;
-let doneUsed: u32 = 0;
-let extraPool: usize = 0;
-let extraCap: u32 = 0;
-let extraUsed: u32 = 0;
+const done = new Pool(DONE_SIZE);
+const extras = new Pool(EXTRA_SIZE);
 
-export function resetZeek(): void { doneUsed = 0; extraUsed = 0; }
+export function resetZeek(): void { done.reset(); extras.reset(); }
 
 // The ended-connection pool, for the host (src/core/zeek.ts): it moves as it grows.
-export function zeekDone(): usize { return donePool; }
-
-function doneAlloc(): u32 {
-  if (doneUsed == doneCap) {
-    doneCap = doneCap == 0 ? 256 : doneCap * 2;
-    donePool = donePool == 0 ? heap.alloc(<usize>doneCap * DONE_SIZE) : heap.realloc(donePool, <usize>doneCap * DONE_SIZE);
-  }
-  return doneUsed++;
-}
+export function zeekDone(): usize { return done.base; }
 
 // @ts-ignore: decorator
-@inline function extraAt(e: ZeekSide): usize { return extraPool + <usize>(e.extra - 1) * EXTRA_SIZE; }
+@inline function extraAt(e: ZeekSide): usize { return extras.at(e.extra); }
 
 // The side's ZeekExtra, made zeroed when it has none.
 function extraOf(e: ZeekSide): usize {
-  if (e.extra == 0) {
-    if (extraUsed == extraCap) {
-      extraCap = extraCap == 0 ? 256 : extraCap * 2;
-      extraPool = extraPool == 0 ? heap.alloc(<usize>extraCap * EXTRA_SIZE) : heap.realloc(extraPool, <usize>extraCap * EXTRA_SIZE);
-    }
-    e.extra = ++extraUsed;
-    memory.fill(extraAt(e), 0, EXTRA_SIZE);
-  }
+  if (e.extra == 0) e.extra = extras.take();
   return extraAt(e);
 }
 
@@ -413,8 +395,8 @@ function retire(z: usize): void {
   let kept = (l.bits >>> KEPT_SHIFT) & 3, block = l.done, dropped = l.dropped;
   let a = side(z, 0), b = side(z, 1);
   if (kept < SLOT_COUNT) {
-    if (block == 0) block = doneAlloc() + 1;
-    let s = changetype<ZeekSummary>(donePool + <usize>(block - 1) * DONE_SIZE + <usize>kept * SLOT_SIZE);
+    if (block == 0) block = done.take();
+    let s = changetype<ZeekSummary>(done.at(block) + <usize>kept * SLOT_SIZE);
     let c = conn(z);
     s.first = c.first;
     s.last = c.last;
