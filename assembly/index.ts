@@ -45,7 +45,6 @@ export function warningsLen(): u32 { return warnLen; }
 export function warningsDropped(): u32 { return warnDropped; }
 export function drain(): void { drained(); resetWarnings(); }
 
-
 // Capture summary, 80 bytes:
 //  0 frames u32 | 4 format u32 | 8 wire bytes u64 | 16 captured bytes u64 | 24 first i64 | 32 last i64 |
 // 40 truncated u64 | 48 ignored bytes u64 | 56 flows u32 | 60 format flags u32 | 64 sections u32 |

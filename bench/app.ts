@@ -1,10 +1,10 @@
 // `npm run bench:app`: the app in headless Chromium on big captures. For each, the time from choosing
 // the file to the complete flow table and its MB/s, in a load without tracing; beside it the ceiling,
-// the rate at which the same page reads the same file without parsing it (the fastest of three ways:
+// the rate at which a page reads the same file without parsing it (the fastest of three ways:
 // rawRead); and, from a second load under a Chromium trace, the longest main-thread task at start-up
 // (from navigation until the start screen is up and the page idle) and while it loads (from the change
-// event to the table drawn complete and the page idle). Then one TCP flow of a million packets: the time to open it and draw its
-// time-sequence graph, and what a zoom costs.
+// event to the table drawn complete and the page idle). Then one TCP flow of a million packets: the
+// time to open it and draw its time-sequence graph, and what a zoom costs.
 //
 //   npm run bench:app                          # the same captures as npm run bench, best of 2
 //   npm run bench:app -- --quick               # 100 k packets and 100 MB, once
@@ -33,7 +33,7 @@ interface LoadResult {
   seconds: number;
   runs: number[];
   megabytesPerSecond: number;
-  /** The same page reading the same file with Blob.slice + arrayBuffer only. */
+  /** The same file read without parsing (rawRead), the best of the runs. */
   rawSeconds: number;
   rawMegabytesPerSecond: number;
   /** The worker's packet index at the end of the load (its 'seqack:packet-index' mark), bytes a packet. */
@@ -134,9 +134,10 @@ function quiet(page: Page, mark?: string): Promise<void> {
 }
 
 /**
- * Loads the page and then the file, tracing both. Start-up runs from the navigation to the start screen
- * with the page idle (and its lazy parts fetched); the load from the change event to the table drawn
- * with the page idle again. Between the two, out of both, Playwright sets itself up in the page.
+ * Loads the page and then the file, tracing both when `traced`. Start-up runs from the navigation to
+ * the start screen with the page idle (and its lazy parts fetched); the load from the change event to
+ * the table drawn with the page idle again. Between the two, out of both, Playwright sets itself up in
+ * the page.
  */
 async function loadOnce(browser: Browser, url: string, path: string, flows: number, traced: boolean) {
   const { page, errors } = await newPage(browser);

@@ -7,7 +7,8 @@ import { Warn } from "../util/warnings";
 @inline export const SNIFF: u32 = 8;
 
 // What a file that is not a capture looks like, from its first `n` bytes (fewer than SNIFF only
-// when the file is that short): a warning of the not_a_capture kind, or compressed_twice.
+// when the file is that short): a warning of the not_a_capture kind (too_short_for_magic when it
+// holds less than a magic number), or compressed_twice.
 export function notACapture(p: usize, n: u32): Warn {
   if (starts(p, n, "\x1F\x8B")) return Warn.compressed_twice; // the host gunzips once
   if (starts(p, n, "\x89PNG\r\n\x1A\n")) return Warn.looks_like_png;
@@ -26,7 +27,7 @@ export function notACapture(p: usize, n: u32): Warn {
   // captures of other tools (Wireshark's wiretap: snoop.c, netmon.c)
   if (starts(p, n, "snoop\x00\x00\x00")) return Warn.looks_like_snoop;
   if (starts(p, n, "GMBU") || starts(p, n, "RTSS")) return Warn.looks_like_netmon;
-  return Warn.not_a_capture;
+  return n < 4 ? Warn.too_short_for_magic : Warn.not_a_capture;
 }
 
 function starts(p: usize, n: u32, magic: string): bool {

@@ -98,8 +98,7 @@ function detect(p: usize, avail: u32): i32 {
 
 function notCapture(p: usize, n: u32): void {
   let w = notACapture(p, n);
-  if (w == Warn.not_a_capture && n < 4) warn(Warn.too_short_for_magic, 0, 0, n);
-  else warn(w, 0, 0, n >= 4 ? be32(p) : 0);
+  warn(w, 0, 0, w == Warn.too_short_for_magic ? n : n >= 4 ? be32(p) : 0);
 }
 
 function stop(): void {

@@ -9,12 +9,12 @@ import { fetchCapture, FetchFailure } from './link/capture-url.js';
 export type Phase = 'start' | 'loading' | 'ready' | 'failed';
 export type Source = { kind: 'file' } | { kind: 'sample' } | { kind: 'url'; url: string };
 
-/** Warnings that mean nothing at all could be read from the file. */
 /** While a file loads, the table is asked for again at most this often: each time costs the page a
  *  frame of layout and paint, and the CPU it takes is the reader's (the browser reads the file on the
  *  same cores). The progress bar still moves at every report. */
 const LOAD_REFRESH_MS = 400;
 
+/** Warnings that mean nothing at all could be read from the file. */
 const FATAL = new Set(['empty_file', 'not_a_capture', 'truncated_file_header', 'unsupported_version', 'bad_byte_order_magic', 'no_section_header']);
 
 export class Session {
